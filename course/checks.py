@@ -1,0 +1,142 @@
+"""Self-checks for the graded exercises.
+
+`check` calls a learner's function on one input and compares the result with the expected
+value. When something is off it raises an AssertionError whose message says what was expected,
+what came back and why, and names the classic mistake when the output gives it away.
+The expected values always come from the notebook's own test cell: this module knows no answers.
+
+Warnings raised by the learner's code (an overflow in np.exp, say) are silenced here on purpose:
+nbgrader scores a test cell 0 when it writes anything to stderr, and a harmless warning from a
+correct answer must not cost points.
+"""
+
+import copy
+import warnings
+
+import numpy as np
+
+__all__ = ["check"]
+
+# Fragments of exception messages that reveal a well-known slip, and what to do about it.
+_EXCEPTION_HINTS = (
+    ("truth value of an array",
+     "an `if`, `and`, `or` or built-in max/min was applied to a whole array; use operations "
+     "that work element by element (comparisons, np.where, np.maximum)"),
+    ("list",
+     "the input was a Python list; start with `x = np.asarray(x)` so lists behave like arrays"),
+    ("can't multiply sequence",
+     "the input was a Python list; start with `x = np.asarray(x)` so lists behave like arrays"),
+)
+
+
+def check(func, *args, expect, why, mistakes=(), returns="float", atol=1e-9, rtol=1e-7):
+    """Call ``func(*args)`` and raise AssertionError with a teaching message if it is wrong.
+
+    expect   -- the correct output (scalar or array-like).
+    why      -- the rule the output follows, shown with any failure.
+    mistakes -- pairs ``(wrong_output, explanation)``: if the result equals a wrong output
+                (NaN matching NaN), the explanation names that mistake.
+    returns  -- "int" when the result must hold integers, "float" for any real number.
+    """
+    call = _describe_call(func, args)
+    originals = copy.deepcopy(args)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = _call(func, args, call)
+    _check_arguments_unchanged(call, args, originals)
+    _check_result(call, got, np.asarray(expect), why, mistakes, returns, atol, rtol)
+
+
+def _call(func, args, call):
+    try:
+        return func(*args)
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # the learner's code failed: explain it instead of a bare traceback
+        hint = next((h for fragment, h in _EXCEPTION_HINTS if fragment in str(exc)), None)
+        message = f"{call} raised {type(exc).__name__}: {exc}"
+        if hint:
+            message += f"\nLikely cause: {hint}."
+        raise AssertionError(message) from exc
+
+
+def _check_arguments_unchanged(call, args, originals):
+    for position, (now, before) in enumerate(zip(args, originals)):
+        if not _same(now, before):
+            raise AssertionError(
+                f"{call} changed its argument number {position + 1} in place. "
+                "Compute a new array instead of writing into the input "
+                "(for example `y = x * 2`, not `x *= 2`)."
+            )
+
+
+def _same(a, b):
+    try:
+        return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+    except (TypeError, ValueError):
+        return a is b or a == b
+
+
+def _check_result(call, got, expected, why, mistakes, returns, atol, rtol):
+    if got is None:
+        raise AssertionError(f"{call} returned None: did you forget `return`?")
+    try:
+        result = np.asarray(got)
+    except Exception:  # ragged or odd objects that NumPy cannot hold as one array
+        result = None
+    if result is None or result.dtype == object:
+        raise AssertionError(f"{call} returned {got!r}, which is not a number or an array of numbers.")
+    if result.shape != expected.shape:
+        raise AssertionError(
+            f"{call} returned shape {result.shape}, expected shape {expected.shape}: "
+            "the output must have the shape of the input (a scalar input gives a scalar)."
+        )
+    _check_kind(call, result, returns)
+    if _close(result, expected, atol, rtol):
+        return
+    for wrong, explanation in mistakes:
+        if np.shape(wrong) == result.shape and _close(result, np.asarray(wrong, float), atol, rtol):
+            raise AssertionError(f"{call} returned {_show(result)}. {explanation}")
+    message = f"{call} should be {_show(expected)}, got {_show(result)}: {why}"
+    if np.isnan(result).any():
+        message += "\nThe result contains nan: look for inf / inf or inf - inf (an overflow)."
+    raise AssertionError(message)
+
+
+def _check_kind(call, result, returns):
+    kind = result.dtype.kind
+    if kind == "b":
+        raise AssertionError(
+            f"{call} returned booleans (True/False); return numbers: `.astype(int)` turns them into 0/1."
+        )
+    if returns == "int" and kind not in "iu":
+        raise AssertionError(
+            f"{call} returned {result.dtype} values; this function must return integers "
+            "(use `.astype(int)`)."
+        )
+    if kind not in "iuf":
+        raise AssertionError(f"{call} returned {result.dtype} values; expected real numbers.")
+
+
+def _close(result, expected, atol, rtol):
+    return bool(np.allclose(result.astype(float), expected.astype(float), atol=atol, rtol=rtol, equal_nan=True))
+
+
+def _show(value):
+    value = np.asarray(value)
+    if value.ndim == 0:
+        return f"{value.item():.6g}" if value.dtype.kind == "f" else repr(value.item())
+    return np.array2string(value, precision=4, threshold=12, separator=", ")
+
+
+def _describe_call(func, args):
+    name = getattr(func, "__name__", "the function")
+    return f"{name}({', '.join(_show_argument(a) for a in args)})"
+
+
+def _show_argument(arg):
+    if isinstance(arg, (list, tuple)):
+        return repr(arg) if len(repr(arg)) <= 40 else f"a list of length {len(arg)}"
+    if isinstance(arg, np.ndarray) and arg.size > 8:
+        return f"an array of shape {arg.shape}"
+    return _show(arg) if isinstance(arg, np.ndarray) else repr(arg)

@@ -1,0 +1,6 @@
+"""Interactive demos, one module per family. Each demo is built with one call from a notebook."""
+
+from course.widgets.activations import activation_explorer
+from course.widgets.perceptron import perceptron_explorer
+
+__all__ = ["activation_explorer", "perceptron_explorer"]

@@ -1,0 +1,51 @@
+"""What every demo shares: controls that trigger a redraw, a plot image, a message and a table."""
+
+import ipywidgets as widgets
+
+from course.plots import render_png
+from course.student import StudentCodeProblem
+
+
+class Demo:
+    """Controls -> ``draw()`` -> a PNG of the figure (or a plain message when student code fails).
+
+    Subclasses set ``self.figure`` and ``self.controls`` (a dict of name -> widget), then call
+    ``self._assemble()``. ``draw()`` updates artists and ``self.table``; it may raise
+    StudentCodeProblem, whose sentence then replaces the plot.
+    """
+
+    def _assemble(self, extra=()):
+        self.image = widgets.Image(format="png")
+        self.message = widgets.HTML()
+        self.table = widgets.HTML()
+        for control in self.controls.values():
+            if hasattr(control, "value"):
+                control.observe(lambda _change: self.update(), names="value")
+        self.widget = widgets.VBox([
+            widgets.HBox(list(self.controls.values())),
+            self.message,
+            widgets.HBox([self.image, self.table], layout=widgets.Layout(align_items="center")),
+            *extra,
+        ])
+        self.update()
+
+    @property
+    def values(self):
+        return {name: c.value for name, c in self.controls.items() if hasattr(c, "value")}
+
+    def update(self):
+        try:
+            self.draw()
+        except StudentCodeProblem as problem:
+            self.problem = str(problem)
+            self.message.value = f"<b style='color:#c62828'>{problem}</b>"
+            self.image.layout.display = "none"
+            self.table.value = ""
+            return
+        self.problem = None
+        self.message.value = ""
+        self.image.value = render_png(self.figure)
+        self.image.layout.display = None
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)

@@ -1,0 +1,35 @@
+"""nbgrader settings for the Neural Network Basics course.
+
+Every nbgrader command run from this folder reads this file. Paths are relative to the folder
+that holds it, so a copy of the course elsewhere (a test's temporary folder, an instructor's
+private clone) is a complete course of its own.
+"""
+import os
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (injected by nbgrader)
+
+COURSE_ROOT = Path(__file__).resolve().parent
+
+c.CourseDirectory.course_id = "nn-basics"
+c.CourseDirectory.root = str(COURSE_ROOT)
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+
+# SQLite for one grader on one machine; set NBGRADER_DB_URL (e.g. postgresql://...) for a
+# gradebook shared by several graders.
+c.CourseDirectory.db_url = os.environ.get(
+    "NBGRADER_DB_URL", f"sqlite:///{COURSE_ROOT / 'gradebook.db'}"
+)
+
+# What students see in place of each solution.
+c.ClearSolutions.code_stub = {
+    "python": 'raise NotImplementedError("Replace this line with your code, then run the check below")'
+}
+
+# A cell that runs longer than this is stopped and counts as failed (e.g. an endless loop).
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
