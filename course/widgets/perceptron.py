@@ -40,5 +40,11 @@ class PerceptronExplorer(Demo):
         net = b + BINARY_INPUTS @ w
         self.rows = [(int(x1), int(x2), float(a), int(y)) for (x1, x2), a, y in zip(BINARY_INPUTS, net, outputs)]
         self.table.value = html_table(["x1", "x2", "a = b + w·x", "y"], self.rows)
-        no_line = " (w = 0: no line, every input gets a = b)" if not w.any() else ""
-        self.ax.set_title(f"a = {b:+.2f} {w[0]:+.2f}·x1 {w[1]:+.2f}·x2{no_line}", fontsize=10)
+        self.ax.set_title(net_input_formula(w, b), fontsize=10)
+
+
+def net_input_formula(w, b):
+    """'a = -0.70 + 0.50·x1 - 0.25·x2', with a note when no decision line exists."""
+    terms = "".join(f" {'-' if wi < 0 else '+'} {abs(wi):.2f}·x{i}" for i, wi in enumerate(w, start=1))
+    note = "   (w = 0: no line, every input gets a = b)" if not np.any(w) else ""
+    return f"a = {b:.2f}{terms}{note}"

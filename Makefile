@@ -1,0 +1,36 @@
+# Neural Network Basics: `make lab` to study, `make test` to check everything.
+# Each target does its own set-up: a virtual env in .venv with requirements.txt installed.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+# nbgrader starts console scripts (alembic) by name, so the env's bin/ must be on PATH
+export PATH := $(BIN):$(PATH)
+
+.PHONY: setup test lab release
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+test: setup
+	$(BIN)/python -m pytest
+
+# A self-learner's own copy of release/ lives in workspace/ (git-ignored): notebooks already there
+# are never overwritten, so `git pull` and `make lab` can't touch your answers.
+lab: setup
+	$(BIN)/python scripts/workspace.py release workspace
+	$(BIN)/jupyter lab --ServerApp.root_dir=workspace
+
+# Regenerate release/ from source/ (maintainers, after editing a source notebook). Uses a
+# throw-away gradebook so an instructor's gradebook.db is never touched.
+release: setup
+	@db=$$(mktemp -d)/gradebook.db; \
+	for dir in source/*/; do \
+	  $(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force \
+	    --CourseDirectory.db_url="sqlite:///$$db" --log-level=WARN || exit 1; \
+	done

@@ -1,0 +1,75 @@
+"""course.checks: the self-check helper says what is wrong, and names classic mistakes."""
+
+import numpy as np
+import pytest
+
+from course.checks import check
+
+
+def message(func, *args, **kwargs):
+    with pytest.raises(AssertionError) as failure:
+        check(func, *args, **kwargs)
+    return str(failure.value)
+
+
+def test_a_correct_answer_passes_silently(capsys):
+    check(lambda x: np.asarray(x) * 2.0, [1, 2], expect=[2, 4], why="doubles")
+    assert capsys.readouterr() == ("", "")
+
+
+def test_not_implemented_reaches_the_notebook_unchanged():
+    def unwritten(x):
+        raise NotImplementedError()
+    with pytest.raises(NotImplementedError):
+        check(unwritten, 1, expect=1, why="")
+
+
+def test_the_message_says_call_expected_got_and_why():
+    text = message(lambda x: np.asarray(x) + 1.0, 1.0, expect=3.0, why="it triples")
+    assert text == "<lambda>(1.0) should be 3, got 2: it triples"
+
+
+def test_a_known_wrong_output_names_the_mistake():
+    def step(x):
+        return (np.asarray(x) >= 0).astype(int)
+    text = message(step, 0.0, expect=0, returns="int", why="", mistakes=[(1, "use > not >=")])
+    assert text.endswith("use > not >=")
+
+
+def test_nan_matches_a_mistake_and_is_pointed_out_otherwise():
+    def overflowing(x):
+        e = np.exp(np.asarray(x, dtype=float))
+        return e / (1 + e)
+    assert "overflow" in message(overflowing, [1000.0], expect=[1.0], why="")
+    named = message(overflowing, [1000.0], expect=[1.0], why="", mistakes=[([np.nan], "inf / inf")])
+    assert named.endswith("inf / inf")
+
+
+def test_missing_return_shape_and_type_are_each_named():
+    assert "did you forget `return`" in message(lambda x: None, 1, expect=1, why="")
+    assert "shape (1,)" in message(lambda x: np.array([x]), 1.0, expect=1.0, why="")
+    assert "booleans" in message(lambda x: np.asarray(x) > 0, [1], expect=[1], returns="int", why="")
+    assert "integers" in message(lambda x: np.asarray(x, float), [1], expect=[1], returns="int", why="")
+    assert "not a number" in message(lambda x: "one", 1, expect=1, why="")
+
+
+def test_list_inputs_get_a_hint_not_a_bare_traceback():
+    text = message(lambda x: (x > 0), [1, -1], expect=[1, 0], why="")
+    assert "raised TypeError" in text and "np.asarray(x)" in text
+
+
+def test_whole_array_if_gets_a_hint():
+    text = message(lambda x: max(0, x), np.array([1.0, -1.0]), expect=[1.0, 0.0], why="")
+    assert "element by element" in text
+
+
+def test_changing_the_input_in_place_is_caught():
+    def doubles_in_place(x):
+        x *= 2
+        return x
+    assert "in place" in message(doubles_in_place, np.array([1.0, 2.0]), expect=[2.0, 4.0], why="")
+
+
+def test_warnings_from_learner_code_never_reach_stderr(capfd):
+    check(lambda x: 1 / (1 + np.exp(-np.asarray(x, float))), [-1000.0], expect=[0.0], why="")
+    assert capfd.readouterr().err == ""
