@@ -13,13 +13,10 @@ from nbgrader.api import Gradebook
 from conftest import ASSIGNMENTS, ROOT, nbgrader, notebook_path
 from notebooks import fill_in, solutions
 
-SAMPLES = {a: runpy.run_path(str(ROOT / "tests" / "submissions" / f"{a}.py")) for a in ASSIGNMENTS}
-
-
 def submissions(assignment):
     """student id -> (answers to fill in, items that must score 0)."""
     reference = solutions(nbformat.read(notebook_path(ROOT / "source", assignment), as_version=4))
-    sample = SAMPLES[assignment]
+    sample = runpy.run_path(str(ROOT / "tests" / "submissions" / f"{assignment}.py"))
     cases = {
         "reference": (reference, []),
         "written-another-way": ({**reference, **sample["ALTERNATIVES"]}, []),
