@@ -73,3 +73,12 @@ def test_changing_the_input_in_place_is_caught():
 def test_warnings_from_learner_code_never_reach_stderr(capfd):
     check(lambda x: 1 / (1 + np.exp(-np.asarray(x, float))), [-1000.0], expect=[0.0], why="")
     assert capfd.readouterr().err == ""
+
+
+def test_a_params_dict_changed_in_place_is_caught():
+    def scales_in_place(params):
+        params["W1"] *= 2
+        return params["W1"]
+    params = {"W1": np.ones(2), "b1": np.zeros(2)}
+    check(lambda p: p["W1"] * 2, params, expect=[2, 2], why="doubles W1")   # no change: passes
+    assert "changed its argument number 1 in place" in message(scales_in_place, params, expect=[2, 2], why="")
