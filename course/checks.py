@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["check"]
+__all__ = ["check", "check_dict"]
 
 # Fragments of exception messages that reveal a well-known slip, and what to do about it.
 _EXCEPTION_HINTS = (
@@ -45,6 +45,34 @@ def check(func, *args, expect, why, mistakes=(), returns="float", atol=1e-9, rto
         got = _call(func, args, call)
     _check_arguments_unchanged(call, args, originals)
     _check_result(call, got, np.asarray(expect), why, mistakes, returns, atol, rtol)
+
+
+def check_dict(func, *args, expect, why, mistakes=None, returns="float", atol=1e-9, rtol=1e-7):
+    """check() for a function that returns a dict of arrays (a cache, gradients, parameters).
+
+    expect   -- key -> correct value; the result must hold these keys, each is checked in turn.
+    why      -- the rule shown with any failure: one string, or key -> string.
+    mistakes -- key -> pairs ``(wrong_output, explanation)``, as for check().
+    """
+    call = _describe_call(func, args)
+    originals = copy.deepcopy(args)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = _call(func, args, call)
+    _check_arguments_unchanged(call, args, originals)
+    keys = ", ".join(repr(key) for key in expect)
+    if not isinstance(got, dict):
+        raise AssertionError(f"{call} returned {type(got).__name__}, expected a dict with the keys {keys}.")
+    missing = [key for key in expect if key not in got]
+    if missing:
+        raise AssertionError(f"{call} returned a dict without {', '.join(map(repr, missing))}: "
+                             f"it must hold the keys {keys}.")
+    for key, want in expect.items():
+        want, part = np.asarray(want), f"{call}[{key!r}]"
+        if np.shape(got[key]) != want.shape:
+            raise AssertionError(f"{part} has shape {np.shape(got[key])}, expected shape {want.shape}.")
+        rule = why[key] if isinstance(why, dict) else why
+        _check_result(part, got[key], want, rule, (mistakes or {}).get(key, ()), returns, atol, rtol)
 
 
 def _call(func, args, call):
@@ -136,6 +164,8 @@ def _describe_call(func, args):
 
 
 def _show_argument(arg):
+    if isinstance(arg, dict):
+        return f"a dict with keys {', '.join(map(str, arg))}"
     if isinstance(arg, (list, tuple)):
         return repr(arg) if len(repr(arg)) <= 40 else f"a list of length {len(arg)}"
     if isinstance(arg, np.ndarray) and arg.size > 8:

@@ -82,3 +82,22 @@ def test_a_params_dict_changed_in_place_is_caught():
     params = {"W1": np.ones(2), "b1": np.zeros(2)}
     check(lambda p: p["W1"] * 2, params, expect=[2, 2], why="doubles W1")   # no change: passes
     assert "changed its argument number 1 in place" in message(scales_in_place, params, expect=[2, 2], why="")
+
+
+def test_check_dict_checks_each_key_and_names_it():
+    from course.checks import check_dict
+
+    def grads(p):
+        return {"W": p["W"] * 2, "b": p["b"] + 1}
+    params = {"W": np.ones((2, 2)), "b": np.zeros(2)}
+    check_dict(grads, params, expect={"W": 2 * np.ones((2, 2)), "b": np.ones(2)}, why="rule")
+    with pytest.raises(AssertionError) as failure:
+        check_dict(grads, params, expect={"W": 2 * np.ones((2, 2)), "b": np.zeros(2)},
+                   why={"W": "", "b": "b + 1"}, mistakes={"b": [(np.ones(2), "named mistake")]})
+    assert str(failure.value) == "grads(a dict with keys W, b)['b'] returned [1., 1.]. named mistake"
+    with pytest.raises(AssertionError, match=r"\['W'\] has shape \(2, 2\), expected shape \(2,\)"):
+        check_dict(grads, params, expect={"W": np.ones(2)}, why="")
+    with pytest.raises(AssertionError, match="without 'c': it must hold the keys 'W', 'c'"):
+        check_dict(grads, params, expect={"W": 2 * np.ones((2, 2)), "c": 1}, why="")
+    with pytest.raises(AssertionError, match="returned list, expected a dict"):
+        check_dict(lambda p: [1], params, expect={"W": 1}, why="")
