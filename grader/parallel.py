@@ -1,0 +1,488 @@
+"""Parallel autograding: nbgrader's own autograde, with the notebooks executed by Dask workers.
+
+    python -m grader.parallel ASSIGNMENT [--student S ...] [-j N] [--scheduler tcp://HOST:PORT]
+
+nbgrader autogrades a notebook in two pipelines: *sanitize* (restores the instructor's test
+cells from the gradebook) and *autograde* (runs the notebook, then saves the scores into the
+gradebook). This command runs the very same preprocessors, as configured in nbgrader_config.py,
+split by who touches the gradebook:
+
+- this process (the one writer): checks each submission folder, runs nbgrader's
+  ``init_assignment`` and the sanitize preprocessors, then later the autograde preprocessors from
+  the first gradebook step on (``SaveAutoGrades``, ``AssignLatePenalties``, ...), and writes
+  ``autograded/``;
+- the Dask workers (long-lived processes, one per core by default): the autograde preprocessors
+  before that step (``Execute``, with whatever kernel manager the config names, then
+  ``IgnorePattern``, ``ClearMetadataPreprocessor``, ``LimitOutput``), on a temporary copy of the
+  submission folder, so a worker needs neither the course folder nor the gradebook.
+
+Submissions already graded are skipped (as in nbgrader: ``--force`` re-grades), so a re-run
+changes nothing. A submission nbgrader cannot grade (an unreadable, missing or renamed notebook,
+an empty folder) is recorded as zero and flagged for review; an unknown student id (with
+``Autograde.create_student = False``) is reported and left out; a gradebook locked by another
+program is waited for, then reported per student, and the rest of the batch goes on.
+"""
+
+import argparse
+import csv
+import glob
+import os
+import re
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import nbformat
+import sqlalchemy
+from nbconvert.exporters import NotebookExporter
+from nbgrader import utils
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps.autogradeapp import AutogradeApp
+from nbgrader.converters import Autograde
+from nbgrader.converters.base import BaseConverter
+from nbgrader.preprocessors import (AssignLatePenalties, GetGrades, OverwriteCells,
+                                    OverwriteKernelspec, SaveAutoGrades, SaveCells)
+from traitlets.utils.importstring import import_item
+
+# nbgrader's preprocessors that read or write the gradebook. A custom preprocessor that does
+# can say so with a class attribute ``uses_gradebook = True``.
+GRADEBOOK_STEPS = (SaveAutoGrades, AssignLatePenalties, SaveCells, OverwriteCells,
+                   OverwriteKernelspec, GetGrades)
+
+# Outcomes that leave a submission's grade recorded (or, for a skipped one, already recorded).
+RECORDED = {"graded", "skipped", "bad-submission"}
+
+
+@dataclass
+class Outcome:
+    """What happened to one student's submission of the assignment."""
+    student: str
+    status: str  # graded | skipped | bad-submission | no-submission | unknown-student | gradebook-locked | failed
+    message: str = ""
+    score: float | None = None
+    max_score: float | None = None
+    workers: set = field(default_factory=set)
+
+
+class GradebookLocked(Exception):
+    """The sqlite gradebook stayed locked by another program for longer than we wait."""
+
+
+def uses_gradebook(step):
+    return getattr(step, "uses_gradebook", False) or issubclass(step, GRADEBOOK_STEPS)
+
+
+def split_steps(steps):
+    """(execution steps, gradebook steps): the configured list cut at its first gradebook step."""
+    classes = [import_item(s) if isinstance(s, str) else s for s in steps]
+    cut = next((i for i, cls in enumerate(classes) if uses_gradebook(cls)), len(classes))
+    return classes[:cut], classes[cut:]
+
+
+def dotted(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def file_resources(resources, path):
+    """``resources`` plus the ``metadata`` nbconvert's ``from_filename`` would give ``path``."""
+    modified = os.path.getmtime(path) if os.path.exists(path) else time.time()
+    return {**resources, "metadata": {
+        "name": os.path.splitext(os.path.basename(path))[0], "path": os.path.dirname(path),
+        "modified_date": time.strftime("%B %d, %Y", time.localtime(modified))}}
+
+
+# ---------------------------------------------------------------- worker side
+
+def execute_steps(config, steps, notebook_json, files, resources):
+    """Run the execution steps of nbgrader's autograde on a copy of one submission folder.
+
+    Runs in a Dask worker. ``files`` maps each file of the autograded folder (the sanitized
+    notebook, the student's other files, the instructor's data files) to its bytes; they are
+    written to a temporary folder, the kernel's working directory. Returns the notebook (JSON)
+    and the worker's address.
+    """
+    from dask.distributed import get_worker
+
+    os.environ["NBGRADER_EXECUTION"] = "autograde"  # what nbgrader sets around these steps
+    config = config.copy()
+    config.Exporter.default_preprocessors = []
+    exporter = NotebookExporter(config=config)
+    for step in steps:  # registered as nbgrader does: a step is on if its own `enabled` says so
+        exporter.register_preprocessor(import_item(step))
+    with tempfile.TemporaryDirectory(prefix="autograde-") as folder:
+        for name, data in files.items():
+            target = os.path.join(folder, name)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as out:
+                out.write(data)
+        notebook_path = os.path.join(folder, resources["unique_key"] + ".ipynb")
+        notebook = nbformat.reads(notebook_json, as_version=4)
+        output, _ = exporter.from_notebook_node(notebook, file_resources(resources, notebook_path))
+    return output, get_worker().address
+
+
+# ---------------------------------------------------------------- the one writer
+
+@dataclass
+class Job:
+    student: str
+    notebook: str   # notebook id
+    path: str       # the sanitized notebook in autograded/
+    future: object = None
+
+
+class ParallelAutograde(Autograde):
+    """nbgrader's Autograde converter, with the execution steps handed to a Dask client."""
+
+    def __init__(self, client, students=(), lock_timeout=60.0, progress=True, **kwargs):
+        super().__init__(**kwargs)
+        self.client = client
+        self.only_students = set(students)
+        self.lock_timeout = lock_timeout
+        self.progress = progress
+        self.outcomes = {}
+        self._lock_seen = False
+
+    # -- the gradebook, with patience for a lock held by someone else
+
+    def gradebook_call(self, action, *args):
+        """``action(*args)``, retried while sqlite reports the gradebook locked."""
+        deadline = time.monotonic() + (0 if self._lock_seen else self.lock_timeout)
+        while True:
+            try:
+                return action(*args)
+            except sqlalchemy.exc.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if time.monotonic() >= deadline:
+                    self._lock_seen = True  # from now on, one attempt per step (sqlite waits 5 s)
+                    raise GradebookLocked(
+                        f"the gradebook ({self.coursedir.db_url}) stayed locked by another "
+                        f"program (formgrader? another nbgrader command?) for "
+                        f"{self.lock_timeout:g} s or more; not recorded: re-run when it is "
+                        f"free") from None
+                time.sleep(0.5)
+
+    def gradebook(self):
+        return Gradebook(self.coursedir.db_url, self.coursedir.course_id)
+
+    # -- which folders to grade
+
+    def init_notebooks(self):
+        """Every submission folder of the assignment, with or without notebooks in it."""
+        self.assignments = {}
+        pattern = self._format_source(self.coursedir.assignment_id, "*")
+        for folder in sorted(glob.glob(pattern)):
+            student = self.student_of(folder)
+            if os.path.isdir(folder) and (not self.only_students or student in self.only_students):
+                self.assignments[folder] = sorted(glob.glob(os.path.join(folder, "*.ipynb")))
+        found = {self.student_of(folder) for folder in self.assignments}
+        for student in sorted(self.only_students - found):
+            self.outcomes[student] = Outcome(student, "no-submission", "no submission folder "
+                                             + self._format_source(self.coursedir.assignment_id, student))
+
+    def student_of(self, folder):
+        regexp = self._format_source("(?P<assignment_id>.*)", "(?P<student_id>.*)", escape=True)
+        return re.match(regexp, folder)["student_id"]
+
+    # -- the batch
+
+    def convert_notebooks(self):
+        self._sanitizing = True
+        jobs = []
+        bar = progress_bar(self.progress)
+        for folder, notebooks in self.assignments.items():
+            student = self.student_of(folder)
+            try:
+                new_jobs = self.prepare(student, folder, notebooks)
+            except Exception as error:  # noqa: BLE001: one student's problem, reported below
+                self.fail(student, error)
+                continue
+            for job in new_jobs:
+                job.future = self.submit(job)
+                bar.total += 1
+            jobs += new_jobs
+            bar.refresh()
+        self.collect(jobs, bar)
+        bar.close()
+
+    def prepare(self, student, folder, notebooks):
+        """Check one submission folder, then run nbgrader's steps before execution; return jobs."""
+        assignment = self.coursedir.assignment_id
+        excluded = self.coursedir.student_id_exclude.split(",")
+        if student in excluded:
+            return []
+        if not self.create_student and not self.gradebook_call(self.known_student, student):
+            self.outcomes[student] = Outcome(
+                student, "unknown-student",
+                f"'{student}' is not a student in the gradebook: nothing recorded (a typo in "
+                f"the folder name? add the student with `nbgrader db student add`)")
+            return []
+        expected = self.gradebook_call(self.expected_notebooks, assignment)
+        usable, bad = self.check_folder(folder, notebooks, expected)
+        if bad:
+            self.gradebook_call(self.record_zero, student, folder, bad)
+        if not usable:
+            self.outcomes[student] = Outcome(student, "bad-submission", "; ".join(bad.values()))
+            self.add_score(student)
+            return []
+        self.notebooks = usable
+        if not self.gradebook_call(self.init_destination, assignment, student):
+            self.outcomes[student] = Outcome(student, "skipped", "already graded (--force re-grades)")
+            self.add_score(student)
+            return []
+        self.outcomes[student] = Outcome(student, "graded", "; ".join(bad.values()))
+        self.run_pre_convert_hook()
+        self.gradebook_call(self.init_assignment, assignment, student)
+        if bad:  # init_assignment zeroes missing notebooks, not unreadable ones
+            self.gradebook_call(self.record_zero, student, folder, bad)
+        jobs = []
+        for path in self.notebooks:
+            self._sanitizing = True
+            self._init_preprocessors()
+            self.gradebook_call(BaseConverter.convert_single_notebook, self, path)
+            sanitized = os.path.join(self.writer.build_directory, os.path.basename(path))
+            jobs.append(Job(student, os.path.splitext(os.path.basename(path))[0], sanitized))
+        return jobs
+
+    def known_student(self, student):
+        with self.gradebook() as gb:
+            try:
+                gb.find_student(student)
+                return True
+            except MissingEntry:
+                return False
+
+    def expected_notebooks(self, assignment):
+        with self.gradebook() as gb:
+            try:
+                return sorted(nb.name for nb in gb.find_assignment(assignment).notebooks)
+            except MissingEntry:
+                raise RuntimeError(f"no assignment '{assignment}' in the gradebook: run "
+                                   f"`nbgrader generate_assignment {assignment}` first") from None
+
+    @staticmethod
+    def check_folder(folder, notebooks, expected):
+        """(usable notebook paths, {notebook id: why it can't be graded}) for one folder."""
+        present = {os.path.splitext(os.path.basename(p))[0]: p for p in notebooks}
+        strangers = sorted(os.path.basename(p) for name, p in present.items() if name not in expected)
+        usable, bad = [], {}
+        if not os.listdir(folder):
+            return [], {name: "empty submission folder" for name in expected}
+        for name in expected:
+            if name not in present:
+                if strangers:
+                    bad[name] = (f"{name}.ipynb is missing but the folder holds "
+                                 f"{', '.join(strangers)}: renamed? rename it to {name}.ipynb "
+                                 f"and re-run")
+                else:
+                    held = ", ".join(sorted(os.listdir(folder)))
+                    bad[name] = f"{name}.ipynb is missing (the folder holds {held})"
+                continue
+            try:
+                nbformat.read(present[name], as_version=4)
+            except Exception as error:  # noqa: BLE001: any unreadable file is the same case
+                reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+                bad[name] = f"{name}.ipynb is not a readable notebook ({type(error).__name__}: {reason[:120]})"
+                continue
+            usable.append(present[name])
+        return usable, bad
+
+    def record_zero(self, student, folder, bad):
+        """Score every graded cell of the ``bad`` notebooks 0 and flag them for review."""
+        assignment = self.coursedir.assignment_id
+        timestamp = self.coursedir.get_existing_timestamp(folder)
+        with self.gradebook() as gb:
+            gb.update_or_create_student(student)
+            if timestamp:
+                gb.update_or_create_submission(assignment, student, timestamp=timestamp)
+            else:
+                gb.update_or_create_submission(assignment, student)
+            for name in bad:
+                notebook = gb.find_submission_notebook(name, assignment, student)
+                for grade in notebook.grades:
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = False
+                notebook.flagged = True
+            gb.db.commit()
+
+    def add_score(self, student):
+        def score():
+            with self.gradebook() as gb:
+                submission = gb.find_submission(self.coursedir.assignment_id, student)
+                return submission.score, submission.max_score
+        outcome = self.outcomes[student]
+        outcome.score, outcome.max_score = self.gradebook_call(score)
+
+    # -- execution on the workers, recording here
+
+    def submit(self, job):
+        execution, _ = split_steps(self.autograde_preprocessors)
+        with open(job.path, "rb") as f:
+            notebook_json = f.read().decode("utf-8")
+        folder = os.path.dirname(job.path)
+        files = {}
+        for path in utils.find_all_files(folder, []):
+            with open(path, "rb") as f:
+                files[os.path.relpath(path, folder)] = f.read()
+        resources = self.resources(job)
+        return self.client.submit(execute_steps, self.config, [dotted(s) for s in execution],
+                                  notebook_json, files, resources, pure=False,
+                                  key=f"autograde-{job.student}-{job.notebook}-{time.time_ns()}")
+
+    def resources(self, job):
+        self._sanitizing = False
+        try:
+            return self.init_single_notebook_resources(job.path)
+        finally:
+            self._sanitizing = True
+
+    def collect(self, jobs, bar):
+        from dask.distributed import as_completed
+
+        by_future = {job.future: job for job in jobs}
+        remaining = {}
+        for job in jobs:
+            remaining[job.student] = remaining.get(job.student, 0) + 1
+        for future in as_completed(list(by_future)):
+            job = by_future[future]
+            bar.set_postfix_str(f"{job.student} / {job.notebook}", refresh=False)
+            bar.update(1)
+            outcome = self.outcomes[job.student]
+            if outcome.status != "graded":
+                continue  # an earlier notebook of this student failed
+            try:
+                executed, worker = future.result()
+                outcome.workers.add(worker)
+                self.gradebook_call(self.record, job, executed)
+            except Exception as error:  # noqa: BLE001: one student's problem, reported below
+                self.fail(job.student, error)
+                continue
+            remaining[job.student] -= 1
+            if remaining[job.student] == 0:
+                self.set_permissions(self.coursedir.assignment_id, job.student)
+                self.run_post_convert_hook()
+                self.add_score(job.student)
+
+    def record(self, job, executed):
+        """The gradebook steps of nbgrader's autograde on an executed notebook; write it out."""
+        _, gradebook_steps = split_steps(self.autograde_preprocessors)
+        self.exporter._preprocessors = []
+        for step in gradebook_steps:
+            self.exporter.register_preprocessor(step)
+        notebook = nbformat.reads(executed, as_version=4)
+        with utils.setenv(NBGRADER_EXECUTION="autograde"):
+            output, resources = self.exporter.from_notebook_node(
+                notebook, file_resources(self.resources(job), job.path))
+        self.write_single_notebook(output, resources)
+
+    def fail(self, student, error):
+        """Report ``student`` as not graded, and remove their autograded folder (a re-run retries)."""
+        if isinstance(error, GradebookLocked):
+            status, message = "gradebook-locked", str(error)
+        else:
+            status = "failed"
+            message = f"{type(error).__name__}: {str(error).strip().splitlines()[-1] if str(error).strip() else ''}"
+        self.outcomes[student] = Outcome(student, status, message)
+        dest = os.path.normpath(self._format_dest(self.coursedir.assignment_id, student))
+        if os.path.exists(dest):
+            utils.rmtree(dest)
+
+
+def progress_bar(enabled):
+    from tqdm import tqdm
+    return tqdm(total=0, unit="notebook", desc="autograde", disable=not enabled,
+                dynamic_ncols=True, file=sys.stderr)
+
+
+@contextmanager
+def dask_client(jobs=None, scheduler=None):
+    """A Dask client: of the cluster at ``scheduler``, else of a local one, ``jobs`` processes."""
+    import logging
+
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler, timeout="30s") as client:
+            yield client
+        return
+    with LocalCluster(n_workers=jobs or os.cpu_count(), threads_per_worker=1, processes=True,
+                      dashboard_address=None, memory_limit=0,
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client
+
+
+def autograde(assignment, students=(), jobs=None, scheduler=None, force=False,
+              create_student=None, course_root=".", lock_timeout=60.0, progress=True,
+              nbgrader_args=()):
+    """Autograde ``assignment`` (all students, or ``students``); return {student: Outcome}.
+
+    ``course_root`` holds nbgrader_config.py. ``jobs`` worker processes on this machine
+    (default: one per core), or the existing Dask cluster at ``scheduler``. ``force`` re-grades
+    submissions already graded. ``create_student`` overrides ``Autograde.create_student``.
+    """
+    argv = [assignment, "--log-level=WARN", *nbgrader_args]
+    if force:
+        argv.append("--force")
+    if create_student is not None:
+        argv.append(f"--Autograde.create_student={create_student}")
+    here = os.getcwd()
+    os.chdir(course_root)
+    try:
+        app = AutogradeApp()
+        app.initialize(argv)
+        app.coursedir.assignment_id = assignment
+        with dask_client(jobs, scheduler) as client:
+            converter = ParallelAutograde(client, students, lock_timeout, progress,
+                                          coursedir=app.coursedir, parent=app)
+            converter.start()
+        return dict(sorted(converter.outcomes.items()))
+    finally:
+        os.chdir(here)
+        AutogradeApp.clear_instance()
+
+
+def report(outcomes, out=sys.stdout):
+    """A table of outcomes, one line per student."""
+    width = max([len(s) for s in outcomes] + [7])
+    for outcome in outcomes.values():
+        score = (f"{outcome.score:g}/{outcome.max_score:g}" if outcome.score is not None else "-")
+        print(f"{outcome.student:<{width}}  {outcome.status:<16}  {score:>9}  {outcome.message}",
+              file=out)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m grader.parallel", description=__doc__.split("\n\n")[0])
+    parser.add_argument("assignment")
+    parser.add_argument("--student", action="append", default=[], help="grade only this student (repeatable)")
+    parser.add_argument("-j", "--jobs", type=int, help="local worker processes (default: one per core)")
+    parser.add_argument("--scheduler", help="address of an existing Dask cluster, tcp://HOST:PORT")
+    parser.add_argument("--force", "-f", action="store_true", help="re-grade submissions already graded")
+    parser.add_argument("--create", dest="create_student", action="store_true", default=None,
+                        help="create unknown students in the gradebook")
+    parser.add_argument("--no-create", dest="create_student", action="store_false",
+                        help="report unknown student ids instead of creating them")
+    parser.add_argument("--lock-timeout", type=float, default=60.0,
+                        help="seconds to wait for a gradebook locked by another program")
+    parser.add_argument("--results", help="also write the outcomes to this CSV file")
+    parser.add_argument("--course", default=".", help="the course folder (default: here)")
+    parser.add_argument("--no-progress", dest="progress", action="store_false")
+    args = parser.parse_args(argv)
+    if args.jobs is not None and args.scheduler:
+        parser.error("-j is for a local cluster; the cluster at --scheduler has its own workers")
+    outcomes = autograde(args.assignment, args.student, args.jobs, args.scheduler, args.force,
+                         args.create_student, args.course, args.lock_timeout, args.progress)
+    report(outcomes)
+    if args.results:
+        with open(args.results, "w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["student", "status", "score", "max_score", "message"])
+            for o in outcomes.values():
+                writer.writerow([o.student, o.status, o.score, o.max_score, o.message])
+    return 0 if all(o.status in RECORDED | {"no-submission"} for o in outcomes.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
