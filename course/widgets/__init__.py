@@ -1,6 +1,7 @@
 """Interactive demos, one module per family. Each demo is built with one call from a notebook."""
 
 from course.widgets.activations import activation_explorer
+from course.widgets.mlp import xor_network_explorer
 from course.widgets.perceptron import perceptron_explorer
 
-__all__ = ["activation_explorer", "perceptron_explorer"]
+__all__ = ["activation_explorer", "perceptron_explorer", "xor_network_explorer"]
