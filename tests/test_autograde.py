@@ -4,27 +4,13 @@ Per assignment: the reference answers and answers written another way score full
 untouched release scores 0, and each classic mistake loses exactly the items it breaks.
 """
 
-import runpy
-
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from conftest import ASSIGNMENTS, ROOT, nbgrader, notebook_path
-from notebooks import fill_in, solutions
-
-def submissions(assignment):
-    """student id -> (answers to fill in, items that must score 0)."""
-    reference = solutions(nbformat.read(notebook_path(ROOT / "source", assignment), as_version=4))
-    sample = runpy.run_path(str(ROOT / "tests" / "submissions" / f"{assignment}.py"))
-    cases = {
-        "reference": (reference, []),
-        "written-another-way": ({**reference, **sample["ALTERNATIVES"]}, []),
-        "untouched": ({}, list(reference)),
-    }
-    for name, (cell, broken, code) in sample["MISTAKES"].items():
-        cases[f"mistake-{name}"] = ({**reference, cell: code}, broken)
-    return cases
+import samples
+from conftest import ASSIGNMENTS, nbgrader, notebook_path
+from notebooks import fill_in
 
 
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
@@ -32,7 +18,7 @@ def graded(request, course):
     """Autograde every sample submission of one assignment; return its cases and gradebook."""
     assignment = request.param
     release = nbformat.read(notebook_path(course / "release", assignment), as_version=4)
-    cases = submissions(assignment)
+    cases = samples.cases(assignment)
     for student, (answers, _) in cases.items():
         target = course / "submitted" / student / assignment / notebook_path(course / "release", assignment).name
         target.parent.mkdir(parents=True)

@@ -1,0 +1,108 @@
+"""The instructor's commands, on top of the real nbgrader CLI.
+
+    python -m grader roster students.csv     add or update students (id,first_name,last_name,email)
+    python -m grader grade [ASSIGNMENT ...]  autograde everything in submitted/, feedback, grades.csv
+    python -m grader report                  reports/class_report.html from the gradebook
+    python -m grader demo                    the sample class (tests/samples) through grade + report
+
+Run them from the course folder (the one holding nbgrader_config.py).
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+
+from grader.report import summarise, write_report
+
+BIN = Path(sys.executable).parent  # nbgrader starts alembic by name: keep the env's bin/ on PATH
+
+
+def nbgrader(*args, course, **env_vars):
+    done = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env={**os.environ, **env_vars})
+    if done.returncode:
+        raise SystemExit(f"`nbgrader {' '.join(args)}` failed (exit {done.returncode}); see its log above.")
+
+
+def submitted_assignments(course):
+    return sorted({p.name for p in (course / "submitted").glob("*/*") if p.is_dir()})
+
+
+def grade(course, assignments, full_feedback=False):
+    assignments = assignments or submitted_assignments(course)
+    if not assignments:
+        raise SystemExit(f"Nothing to grade: {course / 'submitted'} has no <student>/<assignment>/ folders.")
+    for assignment in assignments:
+        ensure_in_gradebook(course, assignment)
+        nbgrader("autograde", assignment, "--create", course=course)
+        nbgrader("generate_feedback", assignment, "--force", course=course,
+                 NBGRADER_FULL_FEEDBACK="1" if full_feedback else "0")
+    nbgrader("export", "--to", "grades.csv", course=course)
+    print(f"Grades: {course / 'grades.csv'}   Feedback: {course / 'feedback'}/<student>/<assignment>/")
+
+
+def ensure_in_gradebook(course, assignment):
+    """Record an assignment's graded cells (generate_assignment) unless the gradebook has them.
+
+    Safe: an assignment missing from the gradebook has no graded submissions to conflict with,
+    and regenerating release/ from the same source/ writes the same notebooks."""
+    with Gradebook(db_url(course)) as gradebook:
+        known = {a.name for a in gradebook.assignments if a.notebooks}
+    if assignment not in known:
+        nbgrader("generate_assignment", assignment, "--force", course=course)
+
+
+def db_url(course):
+    """The gradebook nbgrader_config.py chooses: NBGRADER_DB_URL, else the course's gradebook.db."""
+    return os.environ.get("NBGRADER_DB_URL", f"sqlite:///{course / 'gradebook.db'}")
+
+
+def report(course, out):
+    path = write_report(summarise(db_url(course)), course / out)
+    print(f"Class report: {path}")
+
+
+def demo(course, samples):
+    """Copy every sample student (tests/samples/<group>/<student>/<assignment>/) into submitted/."""
+    target = course / "submitted"
+    for student in sorted(p for p in samples.glob("*/*") if p.is_dir()):
+        shutil.copytree(student, target / student.name, dirs_exist_ok=True)
+    print(f"Copied the sample class from {samples} into {target}.")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--course", type=Path, default=Path.cwd(), help="course folder (default: here)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    roster = commands.add_parser("roster", help="add or update students from a CSV file")
+    roster.add_argument("csv", type=Path)
+    grading = commands.add_parser("grade", help="autograde, feedback and grades.csv")
+    grading.add_argument("assignments", nargs="*")
+    grading.add_argument("--full-feedback", action="store_true",
+                         help="nbgrader's own feedback, which shows the hidden tests' code")
+    reporting = commands.add_parser("report", help="the class report (HTML)")
+    reporting.add_argument("--out", default="reports/class_report.html")
+    sample = commands.add_parser("demo", help="grade the sample class shipped under tests/samples")
+    sample.add_argument("--samples", type=Path, default=Path("tests/samples"))
+    args = parser.parse_args(argv)
+    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+    course = args.course.resolve()
+    if not (course / "nbgrader_config.py").exists():
+        raise SystemExit(f"{course} is not a course folder (no nbgrader_config.py): use --course.")
+    if args.command == "roster":
+        if not args.csv.exists():
+            raise SystemExit(f"No roster at {args.csv}: a CSV with columns id,first_name,last_name,email.")
+        nbgrader("db", "student", "import", str(args.csv.resolve()), course=course)
+    elif args.command == "grade":
+        grade(course, args.assignments, args.full_feedback)
+    elif args.command == "report":
+        report(course, args.out)
+    elif args.command == "demo":
+        demo(course, (course / args.samples) if not args.samples.is_absolute() else args.samples)
+        grade(course, [])
+        report(course, "reports/class_report.html")

@@ -1,0 +1,78 @@
+"""The sample class: submissions made from release/ and the sample answers in tests/submissions/.
+
+    python tests/samples.py      (re)write tests/samples/good/<student>/<assignment>/<notebook>
+
+Six students, the same in every assignment: ada (the reference answers), ben (correct answers
+written another way), cy (hands in the untouched notebook), dee (answers only the first half),
+eli (the first classic mistake of each notebook) and fay (the second). test_samples.py checks the
+committed files match what this builds, and that autograde scores each exactly as `expected_lost`
+says; `make demo` grades them.
+"""
+
+import runpy
+from pathlib import Path
+
+import nbformat
+
+from notebooks import fill_in, solutions
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "tests" / "samples" / "good"
+
+
+def cases(assignment):
+    """Named submissions of one assignment: name -> (answers to fill into the release, items
+    expected to score 0). The reference, answers written another way, the untouched notebook,
+    the first half answered, and one case per classic mistake ("mistake-<name>")."""
+    (source,) = (ROOT / "source" / assignment).glob("*.ipynb")
+    reference = solutions(nbformat.read(source, as_version=4))
+    sample = runpy.run_path(str(ROOT / "tests" / "submissions" / f"{assignment}.py"))
+    items = list(reference)
+    half = items[: (len(items) + 1) // 2]
+    named = {
+        "reference": (reference, []),
+        "written-another-way": ({**reference, **sample["ALTERNATIVES"]}, []),
+        "untouched": ({}, items),
+        "first-half": ({k: reference[k] for k in half}, [k for k in items if k not in half]),
+    }
+    for name, (cell, broken, code) in sample["MISTAKES"].items():
+        named[f"mistake-{name}"] = ({**reference, cell: code}, broken)
+    return named
+
+
+def sample_class(assignment):
+    """The six sample students' submissions of one assignment (see the module's docstring)."""
+    named = cases(assignment)
+    mistakes = [name for name in named if name.startswith("mistake-")]
+    chosen = ["reference", "written-another-way", "untouched", "first-half", mistakes[0], mistakes[min(1, len(mistakes) - 1)]]
+    return {student: named[case] for student, case in zip(["ada", "ben", "cy", "dee", "eli", "fay"], chosen)}
+
+
+def sampled_assignments():
+    """The assignments the committed sample class has submissions for."""
+    return sorted({p.name for p in SAMPLES.glob("*/*") if p.is_dir()})
+
+
+def points(assignment):
+    """item -> the points of its test cell."""
+    (source,) = (ROOT / "source" / assignment).glob("*.ipynb")
+    return {c.metadata["nbgrader"]["grade_id"].removeprefix("test_"): c.metadata["nbgrader"]["points"]
+            for c in nbformat.read(source, as_version=4).cells if c.metadata.get("nbgrader", {}).get("grade")}
+
+
+def build():
+    """relative path -> notebook, for every sample of every assignment."""
+    built = {}
+    for folder in sorted(p for p in (ROOT / "release").iterdir() if p.is_dir()):
+        (release_path,) = folder.glob("*.ipynb")
+        release = nbformat.read(release_path, as_version=4)
+        for student, (answers, _) in sample_class(folder.name).items():
+            built[Path(student, folder.name, release_path.name)] = fill_in(release, answers)
+    return built
+
+
+if __name__ == "__main__":
+    for relative, notebook in build().items():
+        (SAMPLES / relative).parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, SAMPLES / relative)
+        print(f"wrote tests/samples/good/{relative}")

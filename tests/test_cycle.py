@@ -1,0 +1,117 @@
+"""The instructor's cycle end to end with the real nbgrader CLI and the course's own commands.
+
+Two students go through a temporary exchange: roster, generate, release, fetch, submit, collect,
+grade (autograde, feedback, grades.csv), release and fetch feedback. Then the sample class
+(`python -m grader demo`) is graded and reported on.
+"""
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+import samples
+from conftest import BIN, ROOT, nbgrader, notebook_path
+from notebooks import fill_in, solutions
+
+ASSIGNMENT = "01_perceptron"
+
+
+def course_command(*args, cwd):
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def new_course(tmp_path):
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "source", course / "source")
+    return course
+
+
+def as_student(student, tmp_path, at_exchange):
+    """nbgrader flags for acting as one student, with a cache of their own (not ~/.local)."""
+    return ["--course", "nn-basics", f"--student={student}", *at_exchange,
+            f"--Exchange.cache={tmp_path / 'cache' / student}"]
+
+
+def grades(course):
+    with open(course / "grades.csv") as file:
+        return {(row["assignment"], row["student_id"]): float(row["score"]) for row in csv.DictReader(file)}
+
+
+def test_two_students_through_the_exchange(tmp_path):
+    course, exchange = new_course(tmp_path), tmp_path / "exchange"
+    exchange.mkdir()
+    at_exchange = [f"--Exchange.root={exchange}"]
+    (tmp_path / "roster.csv").write_text("id,first_name,last_name,email\n"
+                                         "alice,Alice,Ada,alice@example.org\nbob,Bob,Byte,bob@example.org\n")
+    course_command("roster", str(tmp_path / "roster.csv"), cwd=course)
+    for step in (["generate_assignment", ASSIGNMENT], ["release_assignment", ASSIGNMENT, *at_exchange]):
+        done = nbgrader(*step, cwd=course)
+        assert done.returncode == 0, done.stderr
+
+    reference = solutions(nbformat.read(notebook_path(ROOT / "source", ASSIGNMENT), as_version=4))
+    step_mistake = {"step_function": "def step_function(x):\n    return (np.asarray(x) >= 0).astype(int)\n"}
+    for student, answers in {"alice": reference, "bob": {**reference, **step_mistake}}.items():
+        home = tmp_path / student
+        home.mkdir()
+        student_flags = as_student(student, tmp_path, at_exchange)
+        done = nbgrader("fetch_assignment", ASSIGNMENT, *student_flags, cwd=home)
+        assert done.returncode == 0, done.stderr
+        fetched = notebook_path(home, ASSIGNMENT)
+        nbformat.write(fill_in(nbformat.read(fetched, as_version=4), answers), fetched)
+        done = nbgrader("submit", ASSIGNMENT, *student_flags, cwd=home)
+        assert done.returncode == 0, done.stderr
+
+    done = nbgrader("collect", ASSIGNMENT, *at_exchange, cwd=course)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (course / "submitted").iterdir()) == ["alice", "bob"]
+    course_command("grade", cwd=course)
+    assert grades(course) == {(ASSIGNMENT, "alice"): 12.0, (ASSIGNMENT, "bob"): 10.0}
+
+    done = nbgrader("release_feedback", ASSIGNMENT, *at_exchange, cwd=course)
+    assert done.returncode == 0, done.stderr
+    for student in ("alice", "bob"):
+        done = nbgrader("fetch_feedback", ASSIGNMENT, *as_student(student, tmp_path, at_exchange),
+                        cwd=tmp_path / student)
+        assert done.returncode == 0, done.stderr
+    (feedback,) = (tmp_path / "bob" / ASSIGNMENT / "feedback").glob("*/perceptron.html")
+    page = feedback.read_text()
+    assert "use `x &gt; 0`, not `x &gt;= 0`" in page, "bob's feedback names his mistake"
+    assert "BEGIN HIDDEN TESTS" not in page and "default_rng" not in page, "hidden tests stay hidden"
+    assert "hidden tests ran here" in page
+
+
+@pytest.fixture(scope="module")
+def demo_class(tmp_path_factory):
+    """The sample class graded by `python -m grader demo` in a fresh copy of the course."""
+    course = new_course(tmp_path_factory.mktemp("demo"))
+    shutil.copytree(ROOT / "tests" / "samples", course / "tests" / "samples")
+    course_command("demo", cwd=course)
+    return course
+
+
+def test_demo_grades_every_sample_student_exactly(demo_class):
+    scores = grades(demo_class)
+    for assignment in samples.sampled_assignments():
+        points = samples.points(assignment)
+        for student, (_, lost) in samples.sample_class(assignment).items():
+            expected = sum(points.values()) - sum(points[item] for item in lost)
+            assert scores[(assignment, student)] == expected, f"{student} in {assignment}"
+
+
+def test_demo_writes_a_class_report_naming_the_hard_exercises(demo_class):
+    page = (demo_class / "reports" / "class_report.html").read_text()
+    assert page.count("<img") == 2
+    assert "Students who need help" in page
+    assert "<td style='padding:2px 8px'>cy</td>" in page, "cy handed in nothing"
+    assert "<td style='padding:2px 8px'>ada</td>" not in page.split("Students who need help")[1]
