@@ -26,24 +26,28 @@ program is waited for, then reported per student, and the rest of the batch goes
 import argparse
 import csv
 import glob
+import logging
 import os
 import re
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import nbformat
 import sqlalchemy
 from nbconvert.exporters import NotebookExporter
+from nbconvert.writers import FilesWriter
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.autogradeapp import AutogradeApp
 from nbgrader.converters import Autograde
 from nbgrader.converters.base import BaseConverter
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import (AssignLatePenalties, GetGrades, OverwriteCells,
                                     OverwriteKernelspec, SaveAutoGrades, SaveCells)
+from tqdm import tqdm
 from traitlets.utils.importstring import import_item
 
 # nbgrader's preprocessors that read or write the gradebook. A custom preprocessor that does
@@ -51,13 +55,15 @@ from traitlets.utils.importstring import import_item
 GRADEBOOK_STEPS = (SaveAutoGrades, AssignLatePenalties, SaveCells, OverwriteCells,
                    OverwriteKernelspec, GetGrades)
 
-# Outcomes that leave a submission's grade recorded (or, for a skipped one, already recorded).
-RECORDED = {"graded", "skipped", "bad-submission"}
+# Outcomes that leave a submission's grade recorded (or, for a skipped one, already recorded);
+# "no-submission" (a --student without a folder) has nothing to record.
+RECORDED = {"graded", "skipped", "bad-submission", "no-submission"}
 
 
 @dataclass
 class Outcome:
-    """What happened to one student's submission of the assignment."""
+    """What happened to one student's submission of one assignment."""
+    assignment: str
     student: str
     status: str  # graded | skipped | bad-submission | no-submission | unknown-student | gradebook-locked | failed
     message: str = ""
@@ -127,22 +133,39 @@ def execute_steps(config, steps, notebook_json, files, resources):
 
 @dataclass
 class Job:
+    """One notebook to execute: where nbgrader left it sanitized, and what a worker needs."""
+    grader: "ParallelAutograde"
     student: str
     notebook: str   # notebook id
     path: str       # the sanitized notebook in autograded/
-    future: object = None
+
+    def task(self):
+        """The arguments of ``execute_steps`` for this notebook."""
+        execution, _ = split_steps(self.grader.autograde_preprocessors)
+        with open(self.path, encoding="utf-8") as f:
+            notebook_json = f.read()
+        folder = os.path.dirname(self.path)
+        files = {}
+        for path in utils.find_all_files(folder, []):
+            with open(path, "rb") as f:
+                files[os.path.relpath(path, folder)] = f.read()
+        return (self.grader.config, [dotted(s) for s in execution], notebook_json, files,
+                self.grader.resources(self))
 
 
 class ParallelAutograde(Autograde):
-    """nbgrader's Autograde converter, with the execution steps handed to a Dask client."""
+    """nbgrader's Autograde converter for one assignment, the execution steps left to others.
 
-    def __init__(self, client, students=(), lock_timeout=60.0, progress=True, **kwargs):
+    ``prepare()`` yields a Job per notebook to execute (after nbgrader's sanitize steps);
+    ``finish(job, executed)`` records one executed notebook. Both run in the writing process.
+    """
+
+    def __init__(self, students=(), lock_timeout=60.0, **kwargs):
         super().__init__(**kwargs)
-        self.client = client
         self.only_students = set(students)
         self.lock_timeout = lock_timeout
-        self.progress = progress
         self.outcomes = {}
+        self.remaining = {}  # student -> notebooks not yet recorded
         self._lock_seen = False
 
     # -- the gradebook, with patience for a lock held by someone else
@@ -156,6 +179,10 @@ class ParallelAutograde(Autograde):
             except sqlalchemy.exc.OperationalError as error:
                 if "locked" not in str(error) and "busy" not in str(error):
                     raise
+                if not self._lock_seen and not getattr(self, "_lock_told", False):
+                    self._lock_told = True
+                    self.log.warning("The gradebook is locked by another program: waiting up to "
+                                     "%g s for it", self.lock_timeout)
                 if time.monotonic() >= deadline:
                     self._lock_seen = True  # from now on, one attempt per step (sqlite waits 5 s)
                     raise GradebookLocked(
@@ -180,7 +207,7 @@ class ParallelAutograde(Autograde):
                 self.assignments[folder] = sorted(glob.glob(os.path.join(folder, "*.ipynb")))
         found = {self.student_of(folder) for folder in self.assignments}
         for student in sorted(self.only_students - found):
-            self.outcomes[student] = Outcome(student, "no-submission", "no submission folder "
+            self.outcomes[student] = Outcome(self.coursedir.assignment_id, student, "no-submission", "no submission folder "
                                              + self._format_source(self.coursedir.assignment_id, student))
 
     def student_of(self, folder):
@@ -189,26 +216,22 @@ class ParallelAutograde(Autograde):
 
     # -- the batch
 
-    def convert_notebooks(self):
-        self._sanitizing = True
-        jobs = []
-        bar = progress_bar(self.progress)
+    def prepare(self):
+        """nbgrader's steps before execution, student after student; yield the notebooks to run."""
+        self.init_notebooks()
+        self.writer = FilesWriter(parent=self, config=self.config)
+        self.exporter = self.exporter_class(parent=self, config=self.config)
         for folder, notebooks in self.assignments.items():
             student = self.student_of(folder)
             try:
-                new_jobs = self.prepare(student, folder, notebooks)
-            except Exception as error:  # noqa: BLE001: one student's problem, reported below
+                jobs = self.prepare_student(student, folder, notebooks)
+            except Exception as error:  # noqa: BLE001: one student's problem, reported
                 self.fail(student, error)
                 continue
-            for job in new_jobs:
-                job.future = self.submit(job)
-                bar.total += 1
-            jobs += new_jobs
-            bar.refresh()
-        self.collect(jobs, bar)
-        bar.close()
+            self.remaining[student] = len(jobs)
+            yield from jobs
 
-    def prepare(self, student, folder, notebooks):
+    def prepare_student(self, student, folder, notebooks):
         """Check one submission folder, then run nbgrader's steps before execution; return jobs."""
         assignment = self.coursedir.assignment_id
         excluded = self.coursedir.student_id_exclude.split(",")
@@ -225,15 +248,15 @@ class ParallelAutograde(Autograde):
         if bad:
             self.gradebook_call(self.record_zero, student, folder, bad)
         if not usable:
-            self.outcomes[student] = Outcome(student, "bad-submission", "; ".join(bad.values()))
+            self.outcomes[student] = Outcome(self.coursedir.assignment_id, student, "bad-submission", "; ".join(bad.values()))
             self.add_score(student)
             return []
         self.notebooks = usable
         if not self.gradebook_call(self.init_destination, assignment, student):
-            self.outcomes[student] = Outcome(student, "skipped", "already graded (--force re-grades)")
+            self.outcomes[student] = Outcome(self.coursedir.assignment_id, student, "skipped", "already graded (--force re-grades)")
             self.add_score(student)
             return []
-        self.outcomes[student] = Outcome(student, "graded", "; ".join(bad.values()))
+        self.outcomes[student] = Outcome(self.coursedir.assignment_id, student, "graded", "; ".join(bad.values()))
         self.run_pre_convert_hook()
         self.gradebook_call(self.init_assignment, assignment, student)
         if bad:  # init_assignment zeroes missing notebooks, not unreadable ones
@@ -244,7 +267,7 @@ class ParallelAutograde(Autograde):
             self._init_preprocessors()
             self.gradebook_call(BaseConverter.convert_single_notebook, self, path)
             sanitized = os.path.join(self.writer.build_directory, os.path.basename(path))
-            jobs.append(Job(student, os.path.splitext(os.path.basename(path))[0], sanitized))
+            jobs.append(Job(self, student, os.path.splitext(os.path.basename(path))[0], sanitized))
         return jobs
 
     def known_student(self, student):
@@ -316,55 +339,33 @@ class ParallelAutograde(Autograde):
         outcome = self.outcomes[student]
         outcome.score, outcome.max_score = self.gradebook_call(score)
 
-    # -- execution on the workers, recording here
-
-    def submit(self, job):
-        execution, _ = split_steps(self.autograde_preprocessors)
-        with open(job.path, "rb") as f:
-            notebook_json = f.read().decode("utf-8")
-        folder = os.path.dirname(job.path)
-        files = {}
-        for path in utils.find_all_files(folder, []):
-            with open(path, "rb") as f:
-                files[os.path.relpath(path, folder)] = f.read()
-        resources = self.resources(job)
-        return self.client.submit(execute_steps, self.config, [dotted(s) for s in execution],
-                                  notebook_json, files, resources, pure=False,
-                                  key=f"autograde-{job.student}-{job.notebook}-{time.time_ns()}")
+    # -- recording what the workers executed
 
     def resources(self, job):
+        """What nbgrader's autograde step gives its preprocessors for ``job``'s notebook."""
         self._sanitizing = False
         try:
             return self.init_single_notebook_resources(job.path)
         finally:
             self._sanitizing = True
 
-    def collect(self, jobs, bar):
-        from dask.distributed import as_completed
-
-        by_future = {job.future: job for job in jobs}
-        remaining = {}
-        for job in jobs:
-            remaining[job.student] = remaining.get(job.student, 0) + 1
-        for future in as_completed(list(by_future)):
-            job = by_future[future]
-            bar.set_postfix_str(f"{job.student} / {job.notebook}", refresh=False)
-            bar.update(1)
-            outcome = self.outcomes[job.student]
-            if outcome.status != "graded":
-                continue  # an earlier notebook of this student failed
-            try:
-                executed, worker = future.result()
-                outcome.workers.add(worker)
-                self.gradebook_call(self.record, job, executed)
-            except Exception as error:  # noqa: BLE001: one student's problem, reported below
-                self.fail(job.student, error)
-                continue
-            remaining[job.student] -= 1
-            if remaining[job.student] == 0:
-                self.set_permissions(self.coursedir.assignment_id, job.student)
-                self.run_post_convert_hook()
-                self.add_score(job.student)
+    def finish(self, job, result):
+        """Record one executed notebook (``result`` of its task: a future); last one closes the student."""
+        outcome = self.outcomes.get(job.student)
+        if outcome is None or outcome.status != "graded":
+            return  # an earlier notebook of this student failed
+        try:
+            executed, worker = result.result()
+            outcome.workers.add(worker)
+            self.gradebook_call(self.record, job, executed)
+        except Exception as error:  # noqa: BLE001: one student's problem, reported
+            self.fail(job.student, error)
+            return
+        self.remaining[job.student] -= 1
+        if self.remaining[job.student] == 0:
+            self.set_permissions(self.coursedir.assignment_id, job.student)
+            self.run_post_convert_hook()
+            self.add_score(job.student)
 
     def record(self, job, executed):
         """The gradebook steps of nbgrader's autograde on an executed notebook; write it out."""
@@ -383,79 +384,136 @@ class ParallelAutograde(Autograde):
         if isinstance(error, GradebookLocked):
             status, message = "gradebook-locked", str(error)
         else:
-            status = "failed"
-            message = f"{type(error).__name__}: {str(error).strip().splitlines()[-1] if str(error).strip() else ''}"
-        self.outcomes[student] = Outcome(student, status, message)
+            lines = str(error).strip().splitlines()
+            status, message = "failed", f"{type(error).__name__}: {lines[-1] if lines else ''}"
+        self.outcomes[student] = Outcome(self.coursedir.assignment_id, student, status, message)
         dest = os.path.normpath(self._format_dest(self.coursedir.assignment_id, student))
         if os.path.exists(dest):
             utils.rmtree(dest)
 
 
+class Workers:
+    """A Dask client: of the cluster at ``scheduler``, else of a local one with ``jobs`` worker
+    processes (default: one per core). It connects in the background, so the first submissions
+    are prepared meanwhile."""
+
+    def __init__(self, jobs=None, scheduler=None):
+        self._pool = ThreadPoolExecutor(1)
+        self._connected = self._pool.submit(self._connect, jobs, scheduler)
+
+    @staticmethod
+    def _connect(jobs, scheduler):
+        from dask.distributed import Client, LocalCluster
+
+        if scheduler:
+            return None, Client(scheduler, timeout="30s")
+        cluster = LocalCluster(n_workers=jobs or os.cpu_count(), threads_per_worker=1,
+                               processes=True, dashboard_address=None, memory_limit=0,
+                               silence_logs=logging.ERROR)
+        return cluster, Client(cluster)
+
+    @property
+    def ready(self):
+        return self._connected.done()
+
+    @property
+    def client(self):
+        return self._connected.result()[1]
+
+    def close(self):
+        try:
+            cluster, client = self._connected.result()
+        except Exception:  # noqa: BLE001: it never connected; the error was reported already
+            return
+        finally:
+            self._pool.shutdown()
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def progress_bar(enabled):
-    from tqdm import tqdm
     return tqdm(total=0, unit="notebook", desc="autograde", disable=not enabled,
                 dynamic_ncols=True, file=sys.stderr)
 
 
-@contextmanager
-def dask_client(jobs=None, scheduler=None):
-    """A Dask client: of the cluster at ``scheduler``, else of a local one, ``jobs`` processes."""
-    import logging
+def autograde(assignments, students=(), jobs=None, scheduler=None, force=False,
+              create_student=None, course_root=".", lock_timeout=60.0, progress=True):
+    """Autograde ``assignments`` (one id or a list); return an Outcome per submission.
 
-    from dask.distributed import Client, LocalCluster
-
-    if scheduler:
-        with Client(scheduler, timeout="30s") as client:
-            yield client
-        return
-    with LocalCluster(n_workers=jobs or os.cpu_count(), threads_per_worker=1, processes=True,
-                      dashboard_address=None, memory_limit=0,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-        yield client
-
-
-def autograde(assignment, students=(), jobs=None, scheduler=None, force=False,
-              create_student=None, course_root=".", lock_timeout=60.0, progress=True,
-              nbgrader_args=()):
-    """Autograde ``assignment`` (all students, or ``students``); return {student: Outcome}.
-
-    ``course_root`` holds nbgrader_config.py. ``jobs`` worker processes on this machine
-    (default: one per core), or the existing Dask cluster at ``scheduler``. ``force`` re-grades
-    submissions already graded. ``create_student`` overrides ``Autograde.create_student``.
+    ``course_root`` holds nbgrader_config.py. All students, or only ``students``. ``jobs``
+    worker processes on this machine (default: one per core), or the existing Dask cluster at
+    ``scheduler`` (tcp://HOST:PORT). ``force`` re-grades submissions already graded;
+    ``create_student`` overrides ``Autograde.create_student``; a gradebook locked by another
+    program is waited for ``lock_timeout`` seconds. Local workers are started with
+    multiprocessing's *spawn*: call this from a script's ``if __name__ == "__main__":`` block.
     """
-    argv = [assignment, "--log-level=WARN", *nbgrader_args]
+    from dask.distributed import as_completed
+
+    assignments = [assignments] if isinstance(assignments, str) else list(assignments)
+    argv = ["--log-level=WARN"]
     if force:
         argv.append("--force")
     if create_student is not None:
         argv.append(f"--Autograde.create_student={create_student}")
     here = os.getcwd()
     os.chdir(course_root)
+    workers = Workers(jobs, scheduler)
+    bar = progress_bar(progress)
     try:
         app = AutogradeApp()
         app.initialize(argv)
-        app.coursedir.assignment_id = assignment
-        with dask_client(jobs, scheduler) as client:
-            converter = ParallelAutograde(client, students, lock_timeout, progress,
-                                          coursedir=app.coursedir, parent=app)
-            converter.start()
-        return dict(sorted(converter.outcomes.items()))
+        graders, running, waiting = [], {}, []
+
+        def submit(job):
+            future = workers.client.submit(execute_steps, *job.task(), pure=False,
+                                           key=f"autograde-{job.student}-{job.notebook}-{time.time_ns()}")
+            running[future] = job
+
+        for assignment in assignments:
+            coursedir = CourseDirectory(parent=app)
+            coursedir.assignment_id = assignment
+            grader = ParallelAutograde(students, lock_timeout, coursedir=coursedir, parent=app)
+            graders.append(grader)
+            for job in grader.prepare():
+                bar.total += 1
+                bar.refresh()
+                waiting.append(job)
+                if workers.ready:
+                    for job in waiting:
+                        submit(job)
+                    waiting.clear()
+        for job in waiting:
+            submit(job)
+        for future in as_completed(list(running)):
+            job = running.pop(future)
+            bar.set_postfix_str(f"{job.grader.coursedir.assignment_id} {job.student} {job.notebook}",
+                                refresh=False)
+            job.grader.finish(job, future)
+            bar.update(1)
+        return sorted((o for g in graders for o in g.outcomes.values()),
+                      key=lambda o: (o.assignment, o.student))
     finally:
+        bar.close()
+        workers.close()
         os.chdir(here)
         AutogradeApp.clear_instance()
 
 
 def report(outcomes, out=sys.stdout):
-    """A table of outcomes, one line per student."""
-    width = max([len(s) for s in outcomes] + [7])
-    for outcome in outcomes.values():
-        score = (f"{outcome.score:g}/{outcome.max_score:g}" if outcome.score is not None else "-")
-        print(f"{outcome.student:<{width}}  {outcome.status:<16}  {score:>9}  {outcome.message}",
+    """A table of outcomes, one line per submission."""
+    width = max([len(o.student) for o in outcomes] + [7])
+    for o in outcomes:
+        score = f"{o.score:g}/{o.max_score:g}" if o.score is not None else "-"
+        print(f"{o.assignment}  {o.student:<{width}}  {o.status:<16}  {score:>7}  {o.message}",
               file=out)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m grader.parallel", description=__doc__.split("\n\n")[0])
-    parser.add_argument("assignment")
+    parser = argparse.ArgumentParser(prog="python -m grader.parallel",
+                                     description="Autograde submissions in parallel (nbgrader "
+                                                 "autograde, notebooks executed by Dask workers).")
+    parser.add_argument("assignment", nargs="+")
     parser.add_argument("--student", action="append", default=[], help="grade only this student (repeatable)")
     parser.add_argument("-j", "--jobs", type=int, help="local worker processes (default: one per core)")
     parser.add_argument("--scheduler", help="address of an existing Dask cluster, tcp://HOST:PORT")
@@ -465,7 +523,7 @@ def main(argv=None):
     parser.add_argument("--no-create", dest="create_student", action="store_false",
                         help="report unknown student ids instead of creating them")
     parser.add_argument("--lock-timeout", type=float, default=60.0,
-                        help="seconds to wait for a gradebook locked by another program")
+                        help="seconds to wait for a gradebook locked by another program (default 60)")
     parser.add_argument("--results", help="also write the outcomes to this CSV file")
     parser.add_argument("--course", default=".", help="the course folder (default: here)")
     parser.add_argument("--no-progress", dest="progress", action="store_false")
@@ -478,10 +536,12 @@ def main(argv=None):
     if args.results:
         with open(args.results, "w", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow(["student", "status", "score", "max_score", "message"])
-            for o in outcomes.values():
-                writer.writerow([o.student, o.status, o.score, o.max_score, o.message])
-    return 0 if all(o.status in RECORDED | {"no-submission"} for o in outcomes.values()) else 1
+            writer.writerow(["assignment", "student", "status", "score", "max_score", "message",
+                             "workers"])
+            for o in outcomes:
+                writer.writerow([o.assignment, o.student, o.status, o.score, o.max_score,
+                                 o.message, " ".join(sorted(o.workers))])
+    return 0 if all(o.status in RECORDED for o in outcomes) else 1
 
 
 if __name__ == "__main__":
