@@ -7,7 +7,7 @@ BIN    := $(CURDIR)/$(VENV)/bin
 # nbgrader starts console scripts (alembic) by name, so the env's bin/ must be on PATH
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test lab release
+.PHONY: setup test lab release grade report demo samples
 
 setup: $(VENV)/.installed
 
@@ -34,3 +34,18 @@ release: setup
 	  $(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force \
 	    --CourseDirectory.db_url="sqlite:///$$db" --log-level=WARN || exit 1; \
 	done
+
+# Instructors: autograde everything in submitted/, write feedback/ and grades.csv; then the report.
+grade: setup
+	$(BIN)/python -m grader grade
+
+report: setup
+	$(BIN)/python -m grader report
+
+# The whole cycle on the sample class (tests/samples/): copies it into submitted/, grades, reports.
+demo: setup
+	$(BIN)/python -m grader demo
+
+# Rebuild the sample class from release/ and tests/submissions/ (after `make release`).
+samples: setup
+	$(BIN)/python tests/samples.py
