@@ -1,0 +1,325 @@
+"""Autograde execution that survives bad submissions: `RobustExecute` replaces nbgrader's Execute.
+
+In plain nbgrader a cell that kills the kernel (`os._exit`, a segfault, running out of memory)
+or that cannot be interrupted after its timeout loses every later cell of the notebook. Here it
+costs only that cell, exactly as an ordinary exception there would: the grader restarts the
+kernel, runs the notebook again with that cell left out, writes why into that cell's output, and
+goes on. The tests that need what the cell should have defined fail on their own (NameError).
+
+Before every graded test cell (and every locked set-up cell) the grader also puts back what a
+submission may have replaced to pass everything: the functions of `numpy`, `numpy.testing`,
+`course` and `builtins`, the names the set-up cells defined (`np`, `check`), and IPython's
+hooks (input and AST transformers, event callbacks, the shell's methods, a trace function).
+What it put back is noted in the test cell's output.
+
+Wired in by nbgrader_config.py, for `nbgrader autograde` and for anything built on nbgrader's
+Autograde converter:
+
+    c.Autograde.autograde_preprocessors = [...RobustExecute in place of Execute...]
+"""
+
+import ast
+import copy
+import secrets
+import signal
+from queue import Empty
+
+from nbclient.exceptions import DeadKernelError
+from nbclient.util import ensure_async, run_sync
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute
+from nbgrader.utils import is_grade, is_locked, is_solution
+from traitlets import Bool, Integer
+
+
+class KernelStuck(Exception):
+    """A timed-out cell's kernel did not answer the interrupt."""
+
+
+# Runs in the kernel once, before the notebook. Everything lives in one closure, reachable only
+# through a randomly named attribute of `sys`; nothing is added to the user's namespace.
+GUARD = r'''
+def _install(key):
+    import builtins, sys
+    shell = get_ipython()
+    kernel = getattr(shell, "kernel", None)
+    watched = ("numpy", "course")
+    modules, names, saved_names = {}, {}, {}
+    hooks = {}
+
+    def is_function(value):
+        return callable(value) or type(value) is type(sys)
+
+    def remember():
+        for name, module in list(sys.modules.items()):
+            if module is None or name in modules:
+                continue
+            if name == "builtins" or name.split(".")[0] in watched:
+                modules[name] = (module, {k: v for k, v in vars(module).items() if is_function(v)})
+        for owner in (shell, kernel):
+            for klass in type(owner).__mro__ if owner is not None else ():
+                if klass not in hooks:
+                    hooks[klass] = {k: v for k, v in vars(klass).items() if callable(v)}
+        hooks.setdefault("lists", {
+            attr: list(getattr(shell, attr)) for attr in
+            ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")})
+        hooks.setdefault("events", {e: list(c) for e, c in shell.events.callbacks.items()})
+
+    def before_setup():
+        saved_names.clear()
+        saved_names.update({k: id(v) for k, v in shell.user_ns.items()})
+
+    def after_setup():
+        for name, value in shell.user_ns.items():
+            if is_function(value) and saved_names.get(name) != id(value):
+                names[name] = value
+        remember()
+
+    def restore():
+        changed = []
+        for name, (module, functions) in modules.items():
+            if sys.modules.get(name) is not module:
+                sys.modules[name] = module
+                changed.append(name)
+            current = vars(module)
+            for attr, value in functions.items():
+                if current.get(attr, restore) is not value:
+                    current[attr] = value
+                    changed.append(f"{name}.{attr}")
+        for name, value in names.items():
+            if shell.user_ns.get(name, restore) is not value:
+                shell.user_ns[name] = value
+                changed.append(name)
+        for klass, functions in hooks.items():
+            if not isinstance(klass, type):
+                continue
+            for attr, value in functions.items():
+                if vars(klass).get(attr, restore) is not value:
+                    setattr(klass, attr, value)
+                    changed.append(f"{klass.__name__}.{attr}")
+        for owner, own in ((shell, shell_own), (kernel, kernel_own)):
+            for attr in shadows(owner):
+                if attr not in own:
+                    delattr(owner, attr)
+                elif vars(owner)[attr] is not own[attr]:
+                    setattr(owner, attr, own[attr])
+                else:
+                    continue
+                changed.append(f"{type(owner).__name__}.{attr}")
+        for attr, value in hooks["lists"].items():
+            if getattr(shell, attr) != value:
+                getattr(shell, attr)[:] = value
+                changed.append(f"IPython {attr}")
+        for event, callbacks in hooks["events"].items():
+            if shell.events.callbacks[event] != callbacks:
+                shell.events.callbacks[event][:] = callbacks
+                changed.append(f"IPython {event} callbacks")
+        if shell.custom_exceptions:
+            shell.custom_exceptions = ()
+            changed.append("IPython custom exception handler")
+        if sys.gettrace() is not None:
+            sys.settrace(None)
+            changed.append("sys.settrace")
+        if sys.getprofile() is not None:
+            sys.setprofile(None)
+            changed.append("sys.setprofile")
+        return changed
+
+    def shadows(owner):
+        """Instance attributes hiding a method of the class (shell.run_cell = ...)."""
+        if owner is None:
+            return []
+        return [a for a in vars(owner) if callable(getattr(type(owner), a, None))]
+
+    shell_own = {a: vars(shell)[a] for a in shadows(shell)}
+    kernel_own = {a: vars(kernel)[a] for a in shadows(kernel)}
+    import numpy, numpy.testing, course.checks  # the real ones: nothing of the student's has run
+    remember()
+    setattr(sys, key, {"before_setup": before_setup, "after_setup": after_setup, "restore": restore})
+
+_install(%r)
+del _install
+'''
+
+
+class RobustExecute(Execute):
+    """nbgrader's Execute, made robust to kernels that die or hang and to monkeypatched checks."""
+
+    max_kernel_failures = Integer(
+        8, help="Restarts per notebook; after that, the cells from the last failure on are not run."
+    ).tag(config=True)
+    interrupt_grace = Integer(
+        10, help="Seconds a timed-out cell's kernel has to answer the interrupt before it is restarted."
+    ).tag(config=True)
+    guard_checks = Bool(
+        True, help="Put back numpy, course and IPython functions a submission replaced, before each test."
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        pristine = copy.deepcopy(nb.cells)
+        self._left_out = {}  # cell index -> (error name, why)
+        for failures in range(self.max_kernel_failures + 1):
+            self._running = self._last_done = None
+            self._started = False
+            try:
+                return super().preprocess(nb, resources, km)
+            except (DeadKernelError, KernelStuck) as failure:
+                culprit, why = self._blame(failure)
+                if culprit is None:
+                    raise
+                self.log.warning("Cell %d: %s; restarting the kernel without it", culprit, why[1])
+                self._left_out[culprit] = why
+                if failures == self.max_kernel_failures:
+                    self._give_up(nb, culprit)
+                    return nb, self.resources
+                nb.cells = copy.deepcopy(pristine)
+        raise AssertionError("unreachable")
+
+    def _blame(self, failure):
+        """(cell index, (error name, message)) for the cell that made the kernel fail."""
+        if isinstance(failure, KernelStuck):
+            return self._running, ("CellTimeoutError", str(failure))
+        # A kernel that died before taking up the running cell was killed by the cell before it
+        # (exit(), or a thread it started); one that died running a cell, by that cell.
+        culprit = self._running if self._started or self._last_done is None else self._last_done
+        status = self._exit_status
+        return culprit, ("KernelDied", f"the kernel died while running this cell ({describe_exit(status)})")
+
+    def _give_up(self, nb, culprit):
+        reason = (f"not run: the kernel failed {self.max_kernel_failures + 1} times in this notebook, "
+                  "the grader stopped here")
+        for index, cell in enumerate(nb.cells):
+            if index >= culprit and cell.cell_type == "code":
+                ename, why = self._left_out.get(index, ("NotRun", reason))
+                cell.outputs = [error_output(ename, why)]
+                cell.execution_count = None
+
+    # -- one cell -------------------------------------------------------------------------
+
+    def preprocess_cell(self, cell, resources, index):
+        if index in self._left_out:
+            ename, why = self._left_out[index]
+            cell.outputs = [error_output(ename, why + "; the grader restarted the kernel and ran the "
+                                          "notebook again without this cell")]
+            cell.execution_count = None
+            return cell, self.resources
+        if cell.cell_type != "code" or not cell.source.strip():
+            return super().preprocess_cell(cell, resources, index)
+        graded = is_grade(cell) and not is_solution(cell)
+        setup = is_locked(cell) and not is_solution(cell) and not is_grade(cell)
+        restored = self._guard("restore") if graded or setup else []
+        if setup:
+            self._guard("before_setup")
+        self._running, self._started = index, False
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        self._running, self._last_done = None, index
+        if setup:
+            self._guard("after_setup")
+        tampered = self._guard("restore") if graded else []
+        if tampered:
+            cell.outputs.append(error_output(
+                "TamperingDetected", "while this test ran, the code under test replaced "
+                f"{', '.join(tampered)}: the test cannot be trusted and counts as failed"))
+            self.log.warning("Cell %d: code under test replaced %s", index, ", ".join(tampered))
+        if graded and restored:
+            note = ("Note from the grader: before this test it put back what the notebook had "
+                    f"replaced: {', '.join(restored)}.\n")
+            cell.outputs.insert(0, NotebookNode(output_type="stream", name="stdout", text=note))
+            self.log.warning("Cell %d: put back %s", index, ", ".join(restored))
+        return cell, resources
+
+    def process_message(self, msg, cell, cell_index):
+        if msg["msg_type"] == "execute_input":
+            self._started = True  # the kernel has taken up this cell
+        return super().process_message(msg, cell, cell_index)
+
+    # -- the guard in the kernel -----------------------------------------------------------
+
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        self._exit_status = None
+        if self.guard_checks:
+            self._guard_key = "_grader_" + secrets.token_hex(8)
+            reply = await self._silent(GUARD % self._guard_key)
+            if reply["content"]["status"] != "ok":
+                self.log.warning("The grader's guard did not install: %s", reply["content"].get("evalue"))
+                self.guard_checks_active = False
+            else:
+                self.guard_checks_active = True
+        return kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+    def _guard(self, action):
+        if not (self.guard_checks and getattr(self, "guard_checks_active", False)):
+            return []
+        reply = run_sync(self._silent)(
+            "", user_expressions={"out": f"__import__('sys').{self._guard_key}['{action}']()"})
+        result = reply["content"].get("user_expressions", {}).get("out", {})
+        if result.get("status") != "ok":
+            self.log.warning("The grader's guard failed (%s): %s", action, result.get("evalue"))
+            return []
+        try:
+            return list(ast.literal_eval(result["data"]["text/plain"]) or [])
+        except (ValueError, SyntaxError, KeyError):
+            return []
+
+    async def _silent(self, code, user_expressions=None):
+        msg_id = self.kc.execute(code, silent=True, store_history=False,
+                                 user_expressions=user_expressions or {})
+        return await self.async_wait_for_reply(msg_id)
+
+    # -- timeouts and dead kernels ---------------------------------------------------------
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        """Interrupt a cell past its timeout; restart the kernel if the interrupt goes unanswered."""
+        self.log.error("Cell ran past its timeout (%ss): interrupting the kernel", timeout)
+        await ensure_async(self.km.interrupt_kernel())
+        try:
+            await ensure_async(self.kc.shell_channel.get_msg(timeout=self.interrupt_grace))
+        except Empty:
+            raise KernelStuck(f"this cell ran longer than {timeout} s and did not stop when "
+                              "interrupted") from None
+        return {"content": {"status": "error", "ename": "CellTimeoutError",
+                            "evalue": f"this cell ran longer than {timeout} s and was interrupted",
+                            "traceback": [f"\x1b[0;31mCellTimeoutError\x1b[0m: this cell ran longer "
+                                          f"than {timeout} s and was interrupted by the grader"]}}
+
+    async def _async_cleanup_kernel(self):
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None:
+            self._exit_status = process.poll()
+        if getattr(self, "_running", None) is not None and not self._started and self.kc is not None:
+            # the kernel's last words may still wait unread: did it take up the running cell?
+            while True:
+                try:
+                    msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=0.2))
+                except Empty:
+                    break
+                if msg["msg_type"] == "execute_input":
+                    self._started = True
+        await super()._async_cleanup_kernel()
+
+    _cleanup_kernel = run_sync(_async_cleanup_kernel)
+
+
+def describe_exit(status):
+    """Words for a kernel process's exit status (Popen returncode; shells report 128 + signal)."""
+    if status is None:
+        return "it stopped answering"
+    number = -status if status < 0 else status - 128 if status > 128 else None
+    causes = {signal.SIGSEGV: "it crashed (segmentation fault)",
+              signal.SIGKILL: "it was killed, usually for using too much memory",
+              signal.SIGXCPU: "it used up its CPU time limit",
+              signal.SIGXFSZ: "it wrote a file larger than allowed",
+              signal.SIGABRT: "it aborted"}
+    if number is not None and number in causes:
+        return f"{causes[number]}, signal {signal.Signals(number).name}"
+    if number is not None and number in signal.valid_signals():
+        return f"killed by signal {signal.Signals(number).name}"
+    return f"it exited with status {status}, as os._exit() does"
+
+
+def error_output(ename, why):
+    return NotebookNode(output_type="error", ename=ename, evalue=why,
+                        traceback=[f"\x1b[0;31m{ename}\x1b[0m: {why}"])

@@ -1,0 +1,232 @@
+"""How an autograde kernel is launched and confined: bubblewrap, resource limits, no network.
+
+nbgrader runs every submission in a Jupyter kernel as the instructor, so plain nbgrader lets a
+student's code read `source/` (the solutions), `gradebook.db` and other students' work, open
+network connections, fill the memory or fork without end. `SandboxedKernelManager` launches the
+same kernel inside bubblewrap (`bwrap`, Debian package `bubblewrap`), wired in through
+nbgrader_config.py:
+
+    c.Execute.kernel_manager_class = "grader.sandbox.SandboxedKernelManager"
+
+What the kernel sees and may do:
+- a new, empty root: the system (/usr, /etc) and the Python it runs on (the virtual env, its base
+  Python, the `course` helper package) read-only; nothing else of the host, so no course folder,
+  no gradebook, no other student;
+- its own submission folder (the kernel's working directory), writable, and a private /tmp,
+  also its home;
+- no network (own network namespace; the kernel talks to nbgrader over Unix sockets), own PID
+  namespace (everything it starts dies with it), a clean environment;
+- limits: address space (memory), CPU seconds, file size, and process count. The kernel runs
+  under an unprivileged uid of its own when nbgrader runs as root (the process limit does not
+  hold for root), in a user namespace otherwise;
+- a file beside the notebook (say `numpy.py`) never shadows an installed module.
+
+Every limit is a configurable trait (`c.SandboxedKernelManager.memory_limit = ...`), and
+`c.SandboxedKernelManager.enabled = False` turns the sandbox off (kernels then run as plain
+nbgrader runs them).
+"""
+
+import fcntl
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Bool, Integer, List, Unicode
+
+MiB = 1024 ** 2
+
+INSTALL_HINT = (
+    "The grading sandbox needs bubblewrap (`bwrap`), which is not installed. Install it "
+    "(Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: `sudo dnf install bubblewrap`), "
+    "or, to grade without confinement (student code then runs as you, and can read the "
+    "solutions and the gradebook), set `c.SandboxedKernelManager.enabled = False` in "
+    "nbgrader_config.py."
+)
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox is switched on but cannot be used on this machine."""
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """An AsyncKernelManager whose kernels run confined by bubblewrap (see the module doc)."""
+
+    enabled = Bool(True, help="Confine grading kernels; False runs them unconfined.").tag(config=True)
+    bwrap = Unicode("bwrap", help="The bubblewrap executable (name on PATH or path).").tag(config=True)
+    memory_limit = Integer(2048 * MiB, help="Address space of the kernel in bytes (RLIMIT_AS).").tag(config=True)
+    cpu_time_limit = Integer(600, help="CPU seconds for one kernel's whole life (RLIMIT_CPU).").tag(config=True)
+    process_limit = Integer(64, help="Processes and threads of the kernel's uid (RLIMIT_NPROC).").tag(config=True)
+    file_size_limit = Integer(256 * MiB, help="Largest file the kernel may write (RLIMIT_FSIZE).").tag(config=True)
+    tmp_size = Integer(256 * MiB, help="Size of the kernel's private /tmp (its home too).").tag(config=True)
+    first_uid = Integer(
+        200000, help="Kernels started by root each run under a free uid from here on (not in /etc/passwd)."
+    ).tag(config=True)
+    read_only_paths = List(Unicode(), help="More host paths the kernel may read.").tag(config=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._scratch = None       # host folder holding the kernel's sockets and connection file
+        self._uid_lock = None      # open lock file claiming a uid while the kernel lives
+        self._uid = None
+        self._workdir = None       # the submission folder, handed to the kernel's uid meanwhile
+        if self.enabled:
+            self.transport = "ipc"
+            self.cache_ports = False
+
+    # -- launching ------------------------------------------------------------------------
+
+    async def _async_pre_start_kernel(self, **kw):
+        if not self.enabled:
+            return await super()._async_pre_start_kernel(**kw)
+        bwrap = shutil.which(self.bwrap)
+        if bwrap is None:
+            raise SandboxUnavailable(INSTALL_HINT)
+        self._scratch = Path(tempfile.mkdtemp(prefix="nbgrader-sandbox-"))
+        self.ip = str(self._scratch / "kernel")
+        self.connection_file = str(self._scratch / "connection.json")
+        cmd, kw = await super()._async_pre_start_kernel(**kw)
+        # A signal to the process group would hit bubblewrap itself, which dies of it and takes
+        # the kernel along: ask the kernel to interrupt itself instead (over its control socket).
+        self.kernel_spec.interrupt_mode = "message"
+        kw["stdout"] = subprocess.DEVNULL  # the kernel's connection banner, nothing else
+        workdir = Path(kw.get("cwd") or os.getcwd()).resolve()
+        if os.geteuid() == 0:
+            self._claim_uid()
+            self._give_to_kernel(workdir)
+        kw["cwd"] = str(workdir)
+        kw["env"] = self._kernel_env(kw.get("env", {}))
+        return [bwrap, *self._bwrap_args(workdir), "--", *self._limits(), *self._kernel_cmd(cmd)], kw
+
+    def _bwrap_args(self, workdir):
+        args = ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+                "--die-with-parent", "--clearenv"]
+        if os.geteuid() == 0:
+            # setpriv needs these to drop to the kernel's uid; they are gone once it has
+            args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        else:
+            args += ["--unshare-user"]
+        args += ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+        for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+            top = Path("/") / name
+            if top.is_symlink():
+                args += ["--symlink", os.readlink(top), str(top)]
+            elif top.is_dir():
+                args += ["--ro-bind", str(top), str(top)]
+        args += ["--proc", "/proc", "--dev", "/dev",
+                 "--perms", "1777", "--size", str(self.tmp_size), "--tmpfs", "/tmp"]
+        readable = sorted(set(self._runtime_paths()))
+        # bubblewrap creates missing parents with mode 0700: make them traversable for the uid
+        parents = sorted({str(p) for path in [*readable, str(workdir), str(self._scratch)]
+                          for p in Path(path).parents if str(p) not in ("/", "/tmp")})
+        for parent in parents:
+            if not any(parent == r or parent.startswith(r + "/") for r in readable):
+                args += ["--perms", "0755", "--dir", parent]
+        for path in readable:
+            args += ["--ro-bind", path, path]
+        args += ["--bind", str(self._scratch), str(self._scratch),
+                 "--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
+        for name, value in self._sandbox_env().items():
+            args += ["--setenv", name, value]
+        return args
+
+    def _runtime_paths(self):
+        """Host folders the kernel must read: its Python, the virtual env, the helper package."""
+        paths = [sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))]
+        spec = importlib.util.find_spec("course")
+        if spec is not None and spec.submodule_search_locations:
+            paths += list(spec.submodule_search_locations)
+        paths += self.read_only_paths
+        real = [os.path.realpath(p) for p in paths if os.path.exists(p)]
+        # drop a path already inside another one
+        return [p for p in real if not any(p != q and p.startswith(q + "/") for q in real)]
+
+    def _sandbox_env(self):
+        return {
+            "PATH": f"{sys.prefix}/bin:/usr/local/bin:/usr/bin:/bin",
+            "HOME": "/tmp", "TMPDIR": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib",
+            "LANG": "C.UTF-8", "PYTHONNOUSERSITE": "1",
+            # BLAS threads count against the process limit, and a grader wants one core each
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            "NBGRADER_EXECUTION": os.environ.get("NBGRADER_EXECUTION", "autograde"),
+        }
+
+    def _kernel_env(self, env):
+        """The environment bwrap itself starts with (it clears it for the kernel anyway)."""
+        return {name: env[name] for name in ("PATH", "LANG") if name in env}
+
+    def _limits(self):
+        limits = ["prlimit", f"--as={self.memory_limit}", f"--cpu={self.cpu_time_limit}",
+                  f"--nproc={self.process_limit}", f"--fsize={self.file_size_limit}", "--"]
+        if self._uid is not None:
+            limits += ["setpriv", f"--reuid={self._uid}", f"--regid={self._uid}", "--clear-groups",
+                       "--inh-caps=-all", "--no-new-privs", "--"]
+        return limits
+
+    def _kernel_cmd(self, cmd):
+        """The kernel's own command, with the submission folder kept off the front of sys.path.
+
+        `-P` keeps the working directory out of sys.path at start-up (so no sitecustomize.py
+        or numpy.py of the student's is imported instead of the real one), and IPython honours
+        it; the folder is then appended at the end, so a student's own helper module still
+        imports but can never shadow an installed one.
+        """
+        python, *rest = cmd
+        if Path(python).name.startswith("python"):
+            rest = ["-P", *rest, "--IPKernelApp.exec_lines=import sys as _s; _s.path.append(''); del _s"]
+        return [python, *rest]
+
+    # -- the kernel's uid and its folder ---------------------------------------------------
+
+    def _claim_uid(self):
+        """Take a uid no other sandboxed kernel on this machine is using (a lock file per uid)."""
+        locks = Path(tempfile.gettempdir()) / "nbgrader-sandbox-uids"
+        locks.mkdir(mode=0o700, exist_ok=True)
+        for uid in range(self.first_uid, self.first_uid + 4096):
+            handle = open(locks / str(uid), "w")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            self._uid, self._uid_lock = uid, handle
+            return
+        raise SandboxUnavailable("no free uid for a sandboxed kernel (4096 kernels running?)")
+
+    def _give_to_kernel(self, workdir):
+        self._owner = workdir.stat()
+        self._workdir = workdir
+        for path in (self._scratch, workdir, Path(self.connection_file)):
+            os.chown(path, self._uid, self._uid)
+
+    def _take_back(self):
+        """Return the submission folder (and what the kernel wrote in it) to its owner."""
+        if self._workdir is None or not self._workdir.exists():
+            return
+        owner = (self._owner.st_uid, self._owner.st_gid)
+        for folder, dirs, files in os.walk(self._workdir):
+            for name in [*dirs, *files]:
+                path = os.path.join(folder, name)
+                if os.lstat(path).st_uid == self._uid:
+                    os.chown(path, *owner, follow_symlinks=False)
+        os.chown(self._workdir, *owner)
+        self._workdir = None
+
+    # -- clean-up ---------------------------------------------------------------------------
+
+    async def _async_cleanup_resources(self, restart=False):
+        await super()._async_cleanup_resources(restart=restart)
+        self._take_back()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+        if self._uid_lock is not None:
+            self._uid_lock.close()
+            self._uid_lock, self._uid = None, None
+
+    cleanup_resources = _async_cleanup_resources
