@@ -166,7 +166,8 @@ class ParallelAutograde(Autograde):
         self.lock_timeout = lock_timeout
         self.outcomes = {}
         self.remaining = {}  # student -> notebooks not yet recorded
-        self._lock_seen = False
+        self._lock_seen = False  # a lock outlasted lock_timeout: one attempt per step from then on
+        self._lock_told = False
 
     # -- the gradebook, with patience for a lock held by someone else
 
@@ -179,7 +180,7 @@ class ParallelAutograde(Autograde):
             except sqlalchemy.exc.OperationalError as error:
                 if "locked" not in str(error) and "busy" not in str(error):
                     raise
-                if not self._lock_seen and not getattr(self, "_lock_told", False):
+                if not self._lock_told:
                     self._lock_told = True
                     self.log.warning("The gradebook is locked by another program: waiting up to "
                                      "%g s for it", self.lock_timeout)
@@ -207,8 +208,8 @@ class ParallelAutograde(Autograde):
                 self.assignments[folder] = sorted(glob.glob(os.path.join(folder, "*.ipynb")))
         found = {self.student_of(folder) for folder in self.assignments}
         for student in sorted(self.only_students - found):
-            self.outcomes[student] = Outcome(self.coursedir.assignment_id, student, "no-submission", "no submission folder "
-                                             + self._format_source(self.coursedir.assignment_id, student))
+            self.outcome(student, "no-submission", "no submission folder "
+                         + self._format_source(self.coursedir.assignment_id, student))
 
     def student_of(self, folder):
         regexp = self._format_source("(?P<assignment_id>.*)", "(?P<student_id>.*)", escape=True)
@@ -238,7 +239,7 @@ class ParallelAutograde(Autograde):
         if student in excluded:
             return []
         if not self.create_student and not self.gradebook_call(self.known_student, student):
-            self.outcomes[student] = Outcome(
+            self.outcome(
                 student, "unknown-student",
                 f"'{student}' is not a student in the gradebook: nothing recorded (a typo in "
                 f"the folder name? add the student with `nbgrader db student add`)")
@@ -248,15 +249,15 @@ class ParallelAutograde(Autograde):
         if bad:
             self.gradebook_call(self.record_zero, student, folder, bad)
         if not usable:
-            self.outcomes[student] = Outcome(self.coursedir.assignment_id, student, "bad-submission", "; ".join(bad.values()))
+            self.outcome(student, "bad-submission", "; ".join(bad.values()))
             self.add_score(student)
             return []
         self.notebooks = usable
         if not self.gradebook_call(self.init_destination, assignment, student):
-            self.outcomes[student] = Outcome(self.coursedir.assignment_id, student, "skipped", "already graded (--force re-grades)")
+            self.outcome(student, "skipped", "already graded (--force re-grades)")
             self.add_score(student)
             return []
-        self.outcomes[student] = Outcome(self.coursedir.assignment_id, student, "graded", "; ".join(bad.values()))
+        self.outcome(student, "graded", "; ".join(bad.values()))
         self.run_pre_convert_hook()
         self.gradebook_call(self.init_assignment, assignment, student)
         if bad:  # init_assignment zeroes missing notebooks, not unreadable ones
@@ -379,6 +380,9 @@ class ParallelAutograde(Autograde):
                 notebook, file_resources(self.resources(job), job.path))
         self.write_single_notebook(output, resources)
 
+    def outcome(self, student, status, message=""):
+        self.outcomes[student] = Outcome(self.coursedir.assignment_id, student, status, message)
+
     def fail(self, student, error):
         """Report ``student`` as not graded, and remove their autograded folder (a re-run retries)."""
         if isinstance(error, GradebookLocked):
@@ -386,7 +390,7 @@ class ParallelAutograde(Autograde):
         else:
             lines = str(error).strip().splitlines()
             status, message = "failed", f"{type(error).__name__}: {lines[-1] if lines else ''}"
-        self.outcomes[student] = Outcome(self.coursedir.assignment_id, student, status, message)
+        self.outcome(student, status, message)
         dest = os.path.normpath(self._format_dest(self.coursedir.assignment_id, student))
         if os.path.exists(dest):
             utils.rmtree(dest)
