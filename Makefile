@@ -7,7 +7,7 @@ BIN    := $(CURDIR)/$(VENV)/bin
 # nbgrader starts console scripts (alembic) by name, so the env's bin/ must be on PATH
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test lab release grade report demo samples
+.PHONY: setup test lab release grade report demo samples bench-grading
 
 setup: $(VENV)/.installed
 
@@ -49,3 +49,7 @@ demo: setup
 # Rebuild the sample class from release/ and tests/submissions/ (after `make release`).
 samples: setup
 	$(BIN)/python tests/samples.py
+
+# Serial `nbgrader autograde` against the parallel command on 20 sample submissions (bench/README.md).
+bench-grading: setup
+	$(BIN)/python bench/autograde.py
