@@ -3,5 +3,6 @@
 from course.widgets.activations import activation_explorer
 from course.widgets.mlp import xor_network_explorer
 from course.widgets.perceptron import perceptron_explorer
+from course.widgets.slopes import depth_explorer, slope_explorer
 
-__all__ = ["activation_explorer", "perceptron_explorer", "xor_network_explorer"]
+__all__ = ["activation_explorer", "perceptron_explorer", "xor_network_explorer", "slope_explorer", "depth_explorer"]
