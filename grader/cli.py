@@ -1,7 +1,9 @@
 """The instructor's commands, on top of the real nbgrader CLI.
 
     python -m grader roster students.csv     add or update students (id,first_name,last_name,email)
-    python -m grader grade [ASSIGNMENT ...]  autograde everything in submitted/, feedback, grades.csv
+    python -m grader grade [ASSIGNMENT ...] [-j N | --scheduler tcp://HOST:PORT]
+                                             autograde everything in submitted/ (in parallel),
+                                             feedback, grades.csv
     python -m grader report                  reports/class_report.html from the gradebook
     python -m grader demo                    the sample class (tests/samples) through grade + report
 
@@ -32,17 +34,25 @@ def submitted_assignments(course):
     return sorted({p.name for p in (course / "submitted").glob("*/*") if p.is_dir()})
 
 
-def grade(course, assignments, full_feedback=False):
+def grade(course, assignments, full_feedback=False, workers=()):
+    """Autograde (in parallel, grader.parallel), then feedback and grades.csv for everyone.
+
+    A submission that cannot be graded is reported and recorded; the others still get their
+    feedback and grades, and the command then exits non-zero so the instructor looks."""
     assignments = assignments or submitted_assignments(course)
     if not assignments:
         raise SystemExit(f"Nothing to grade: {course / 'submitted'} has no <student>/<assignment>/ folders.")
     for assignment in assignments:
         ensure_in_gradebook(course, assignment)
-        nbgrader("autograde", assignment, "--create", course=course)
+    autograded = subprocess.run([sys.executable, "-m", "grader.parallel", *assignments, "--create",
+                                 "--course", str(course), *workers], cwd=course)
+    for assignment in assignments:
         nbgrader("generate_feedback", assignment, "--force", course=course,
                  NBGRADER_FULL_FEEDBACK="1" if full_feedback else "0")
     nbgrader("export", "--to", "grades.csv", course=course)
     print(f"Grades: {course / 'grades.csv'}   Feedback: {course / 'feedback'}/<student>/<assignment>/")
+    if autograded.returncode:
+        raise SystemExit("Some submissions could not be graded: see the autograde table above.")
 
 
 def ensure_in_gradebook(course, assignment):
@@ -83,6 +93,8 @@ def main(argv=None):
     roster.add_argument("csv", type=Path)
     grading = commands.add_parser("grade", help="autograde, feedback and grades.csv")
     grading.add_argument("assignments", nargs="*")
+    grading.add_argument("-j", "--jobs", help="grading processes on this machine (default: one per core)")
+    grading.add_argument("--scheduler", help="grade on an existing Dask cluster, tcp://HOST:PORT")
     grading.add_argument("--full-feedback", action="store_true",
                          help="nbgrader's own feedback, which shows the hidden tests' code")
     reporting = commands.add_parser("report", help="the class report (HTML)")
@@ -99,7 +111,8 @@ def main(argv=None):
             raise SystemExit(f"No roster at {args.csv}: a CSV with columns id,first_name,last_name,email.")
         nbgrader("db", "student", "import", str(args.csv.resolve()), course=course)
     elif args.command == "grade":
-        grade(course, args.assignments, args.full_feedback)
+        workers = [*(["-j", args.jobs] if args.jobs else []), *(["--scheduler", args.scheduler] if args.scheduler else [])]
+        grade(course, args.assignments, args.full_feedback, workers)
     elif args.command == "report":
         report(course, args.out)
     elif args.command == "demo":
