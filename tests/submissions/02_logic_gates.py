@@ -1,0 +1,87 @@
+"""Sample answers for 02_logic_gates, used by the autograde tests.
+
+ALTERNATIVES: correct answers written differently from the reference (other parameter sets, the
+threshold form, a search that keeps the last match instead of the first): full marks, since the
+tests accept any triple that computes the gate.
+MISTAKES: classic wrong answers, each replacing one answer cell: (answer cell, items it breaks, code).
+No graded item calls another one (the gates and the search use the given perceptron), so each
+mistake breaks only its own item.
+"""
+
+ALTERNATIVES = {
+    "AND": '''
+def AND(x1, x2):
+    # the other AND of the lecture, w = (1, 1), b = -1.5
+    return perceptron([x1, x2], [1.0, 1.0], -1.5)
+''',
+    "NAND": '''
+def NAND(x1, x2):
+    # threshold form: fire when w·x > theta, i.e. b = -theta
+    w, theta = np.array([-0.5, -0.5]), -0.7
+    return perceptron(np.array([x1, x2], dtype=float), w, -theta)
+''',
+    "OR": '''
+def OR(x1, x2):
+    return perceptron(np.array([[x1, x2]]), np.array([0.7, 0.7]), -0.3)[0]
+''',
+    "GATE_PARAMS": '''
+GATE_PARAMS = {
+    "AND": [1.0, 1.0, -1.5],
+    "NAND": (-2, -2, 3),
+    "OR": (0.5, 0.5, -0.2),
+    "NOR": (-0.3, -0.4, 0.2),
+}
+''',
+    "find_perceptron_params": '''
+def find_perceptron_params(targets, values=np.linspace(-1, 1, 21)):
+    # collects every match and returns the last one: not the first, but still a right answer
+    wanted = [int(t) for t in targets]
+    matches = []
+    for w1 in values:
+        for w2 in values:
+            for b in values:
+                if truth_table(w1, w2, b).tolist() == wanted:
+                    matches.append((w1, w2, b))
+    return matches[-1] if matches else None
+''',
+}
+
+MISTAKES = {
+    "and_threshold_used_as_bias": ("AND", ["AND"], '''
+def AND(x1, x2):
+    return perceptron(np.array([x1, x2]), np.array([0.5, 0.5]), 0.7)
+'''),
+    "nand_bias_sign_copied_from_theta": ("NAND", ["NAND"], '''
+def NAND(x1, x2):
+    return perceptron(np.array([x1, x2]), np.array([-0.5, -0.5]), -0.7)
+'''),
+    "or_returns_a_boolean": ("OR", ["OR"], '''
+def OR(x1, x2):
+    return -0.5 + 1.0 * x1 + 1.0 * x2 > 0
+'''),
+    "nor_bias_sign": ("GATE_PARAMS", ["GATE_PARAMS"], '''
+GATE_PARAMS = {"AND": (0.5, 0.5, -0.7), "NAND": (-0.5, -0.5, 0.7), "OR": (1.0, 1.0, -0.5),
+               "NOR": (-1.0, -1.0, -0.5)}
+'''),
+    "search_any_row_matches": ("find_perceptron_params", ["find_perceptron_params"], '''
+def find_perceptron_params(targets, values=np.linspace(-1, 1, 21)):
+    for w1, w2, b in itertools.product(values, repeat=3):
+        if (truth_table(w1, w2, b) == np.asarray(targets)).any():
+            return (w1, w2, b)
+    return None
+'''),
+    "search_ignores_values": ("find_perceptron_params", ["find_perceptron_params"], '''
+def find_perceptron_params(targets, values=np.linspace(-1, 1, 21)):
+    for w1, w2, b in itertools.product(np.linspace(-1, 1, 21), repeat=3):
+        if np.array_equal(truth_table(w1, w2, b), targets):
+            return (w1, w2, b)
+    return None
+'''),
+    "search_returns_the_last_triple_tried": ("find_perceptron_params", ["find_perceptron_params"], '''
+def find_perceptron_params(targets, values=np.linspace(-1, 1, 21)):
+    for w1, w2, b in itertools.product(values, repeat=3):
+        if np.array_equal(truth_table(w1, w2, b), targets):
+            break
+    return (w1, w2, b)
+'''),
+}
