@@ -4,6 +4,7 @@ derivative functions compute every slope shown."""
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import ticker
 
 from course.plots import new_figure
 from course.student import StudentCodeProblem, call_student
@@ -92,11 +93,14 @@ class DepthExplorer(Demo):
         self.figure.subplots_adjust(left=0.14, right=0.97, bottom=0.14, top=0.9)
         self.ax = self.figure.add_subplot()
         self.ax.set_yscale("log")
+        # plain "1e-06" labels and no minor ticks: mathtext labels would double the redraw time
+        self.ax.yaxis.set_major_formatter(ticker.LogFormatter(labelOnlyBase=True))
+        self.ax.yaxis.set_minor_locator(ticker.NullLocator())
         self.lines = {
             "sigmoid": self.ax.plot([], [], "o-", color=SIGMOID_COLOUR, label="sigmoid")[0],
             "ReLU": self.ax.plot([], [], "s-", color=RELU_COLOUR, label="ReLU")[0],
         }
-        (self.bound,) = self.ax.plot([], [], ls="--", color="grey", label=r"sigmoid bound $\frac{1}{4}(w/4)^k$, k = later layers")
+        (self.bound,) = self.ax.plot([], [], ls="--", color="grey", label="sigmoid bound ¼·(w/4)^k, k = later layers")
         self.ax.set(xlabel="layer l (1 = first layer)", ylabel="slope reaching layer l")
         self.ax.legend(loc="lower right", fontsize=8)
         self._assemble()
