@@ -164,6 +164,8 @@ def _describe_call(func, args):
 
 
 def _show_argument(arg):
+    if callable(arg):   # a function passed in (an activation, the f of a derivative): its name
+        return getattr(arg, "__name__", "a function")
     if isinstance(arg, dict):
         return f"a dict with keys {', '.join(map(str, arg))}"
     if isinstance(arg, (list, tuple)):

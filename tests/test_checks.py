@@ -101,3 +101,8 @@ def test_check_dict_checks_each_key_and_names_it():
         check_dict(grads, params, expect={"W": 2 * np.ones((2, 2)), "c": 1}, why="")
     with pytest.raises(AssertionError, match="returned list, expected a dict"):
         check_dict(lambda p: [1], params, expect={"W": 1}, why="")
+
+
+def test_a_function_argument_is_shown_by_its_name():
+    text = message(lambda f, x: f(x), np.sin, 0.0, expect=1.0, why="sin' = cos")
+    assert text == "<lambda>(sin, 0.0) should be 1, got 0: sin' = cos"
