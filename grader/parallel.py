@@ -489,7 +489,7 @@ def autograde(assignments, students=(), jobs=None, scheduler=None, force=False,
                     waiting.clear()
         for job in waiting:
             submit(job)
-        for future in as_completed(list(running)):
+        for future in as_completed(list(running)) if running else ():
             job = running.pop(future)
             bar.set_postfix_str(f"{job.grader.coursedir.assignment_id} {job.student} {job.notebook}",
                                 refresh=False)

@@ -57,6 +57,7 @@ def course_with(generated, target, students):
 def parallel(root, *args, timeout=600):
     """Run the command; return (exit code, {student: outcome row}, output)."""
     results = root / "results.csv"
+    results.unlink(missing_ok=True)
     done = subprocess.run([sys.executable, "-m", "grader.parallel", ASSIGNMENT, "--course", str(root),
                            "--results", str(results), "--no-progress", *args],
                           env=ENV, capture_output=True, text=True, timeout=timeout)
