@@ -53,7 +53,7 @@ def timed(*cmd, cwd):
 def build_course(folder, assignments, count):
     """A generated course with ``count`` submissions; return it and the submitted notebooks."""
     course = folder / "course"
-    course.mkdir()
+    course.mkdir(parents=True)
     shutil.copy(ROOT / "nbgrader_config.py", course)
     for assignment in assignments:
         shutil.copytree(ROOT / "source" / assignment, course / "source" / assignment)

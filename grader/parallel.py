@@ -474,27 +474,36 @@ def autograde(assignments, students=(), jobs=None, scheduler=None, force=False,
                                            key=f"autograde-{job.student}-{job.notebook}-{time.time_ns()}")
             running[future] = job
 
-        for assignment in assignments:
-            coursedir = CourseDirectory(parent=app)
-            coursedir.assignment_id = assignment
-            grader = ParallelAutograde(students, lock_timeout, coursedir=coursedir, parent=app)
-            graders.append(grader)
-            for job in grader.prepare():
-                bar.total += 1
-                bar.refresh()
-                waiting.append(job)
-                if workers.ready:
-                    for job in waiting:
-                        submit(job)
-                    waiting.clear()
-        for job in waiting:
-            submit(job)
-        for future in as_completed(list(running)) if running else ():
-            job = running.pop(future)
-            bar.set_postfix_str(f"{job.grader.coursedir.assignment_id} {job.student} {job.notebook}",
-                                refresh=False)
-            job.grader.finish(job, future)
-            bar.update(1)
+        try:
+            for assignment in assignments:
+                coursedir = CourseDirectory(parent=app)
+                coursedir.assignment_id = assignment
+                grader = ParallelAutograde(students, lock_timeout, coursedir=coursedir, parent=app)
+                graders.append(grader)
+                for job in grader.prepare():
+                    bar.total += 1
+                    bar.refresh()
+                    waiting.append(job)
+                    while waiting and workers.ready:
+                        submit(waiting[0])
+                        waiting.pop(0)
+            while waiting:
+                submit(waiting[0])
+                waiting.pop(0)
+            for future in as_completed(list(running)) if running else ():
+                job = running.pop(future)
+                bar.set_postfix_str(f"{job.grader.coursedir.assignment_id} {job.student} "
+                                    f"{job.notebook}", refresh=False)
+                job.grader.finish(job, future)
+                bar.update(1)
+        except BaseException as error:
+            # stopped half way (Ctrl-C, no scheduler): leave no half-graded folder behind, so
+            # a re-run grades these students instead of skipping them
+            for job in [*waiting, *running.values()]:
+                job.grader.fail(job.student, error)
+            if isinstance(error, OSError) and scheduler:
+                raise SystemExit(f"Cannot use the Dask scheduler at {scheduler}: {error}") from None
+            raise
         return sorted((o for g in graders for o in g.outcomes.values()),
                       key=lambda o: (o.assignment, o.student))
     finally:
