@@ -260,8 +260,6 @@ class ParallelAutograde(Autograde):
         self.outcome(student, "graded", "; ".join(bad.values()))
         self.run_pre_convert_hook()
         self.gradebook_call(self.init_assignment, assignment, student)
-        if bad:  # init_assignment zeroes missing notebooks, not unreadable ones
-            self.gradebook_call(self.record_zero, student, folder, bad)
         jobs = []
         for path in self.notebooks:
             self._sanitizing = True
