@@ -36,6 +36,10 @@ class KernelStuck(Exception):
     """A timed-out cell's kernel did not answer the interrupt."""
 
 
+class KernelExit(Exception):
+    """A cell asked the kernel to shut down (IPython's exit() or quit())."""
+
+
 # Runs in the kernel once, before the notebook. Everything lives in one closure, reachable only
 # through a randomly named attribute of `sys`; nothing is added to the user's namespace.
 GUARD = r'''
@@ -151,6 +155,9 @@ class RobustExecute(Execute):
     interrupt_grace = Integer(
         10, help="Seconds a timed-out cell's kernel has to answer the interrupt before it is restarted."
     ).tag(config=True)
+    shell_timeout_interval = Integer(
+        1, help="Seconds between checks that the kernel is still alive while waiting for a reply."
+    ).tag(config=True)
     guard_checks = Bool(
         True, help="Put back numpy, course and IPython functions a submission replaced, before each test."
     ).tag(config=True)
@@ -160,10 +167,9 @@ class RobustExecute(Execute):
         self._left_out = {}  # cell index -> (error name, why)
         for failures in range(self.max_kernel_failures + 1):
             self._running = self._last_done = None
-            self._started = False
             try:
                 return super().preprocess(nb, resources, km)
-            except (DeadKernelError, KernelStuck) as failure:
+            except (DeadKernelError, KernelStuck, KernelExit) as failure:
                 culprit, why = self._blame(failure)
                 if culprit is None:
                     raise
@@ -179,9 +185,10 @@ class RobustExecute(Execute):
         """(cell index, (error name, message)) for the cell that made the kernel fail."""
         if isinstance(failure, KernelStuck):
             return self._running, ("CellTimeoutError", str(failure))
-        # A kernel that died before taking up the running cell was killed by the cell before it
-        # (exit(), or a thread it started); one that died running a cell, by that cell.
-        culprit = self._running if self._started or self._last_done is None else self._last_done
+        if isinstance(failure, KernelExit):
+            return self._running, ("KernelDied", "this cell shut the kernel down (exit() or quit())")
+        # The running cell, or the last one (a kernel can die after answering, as exit() does)
+        culprit = self._running if self._running is not None else self._last_done
         status = self._exit_status
         return culprit, ("KernelDied", f"the kernel died while running this cell ({describe_exit(status)})")
 
@@ -206,32 +213,44 @@ class RobustExecute(Execute):
         if cell.cell_type != "code" or not cell.source.strip():
             return super().preprocess_cell(cell, resources, index)
         graded = is_grade(cell) and not is_solution(cell)
-        setup = is_locked(cell) and not is_solution(cell) and not is_grade(cell)
+        # the instructor's locked cells: nbgrader strips a grade_id the gradebook does not know
+        setup = (is_locked(cell) and not is_solution(cell) and not is_grade(cell)
+                 and bool(cell.metadata.get("nbgrader", {}).get("grade_id")))
         restored = self._guard("restore") if graded or setup else []
         if setup:
             self._guard("before_setup")
-        self._running, self._started = index, False
+        self._running, self._asked_exit = index, False
         cell, resources = super().preprocess_cell(cell, resources, index)
+        if self._asked_exit:  # the kernel stops a moment after answering: don't wait for that
+            raise KernelExit()
+        run_sync(self._silent)("")  # still alive after answering? If not, this cell is to blame
         self._running, self._last_done = None, index
         if setup:
             self._guard("after_setup")
-        tampered = self._guard("restore") if graded else []
-        if tampered:
-            cell.outputs.append(error_output(
-                "TamperingDetected", "while this test ran, the code under test replaced "
-                f"{', '.join(tampered)}: the test cannot be trusted and counts as failed"))
-            self.log.warning("Cell %d: code under test replaced %s", index, ", ".join(tampered))
-        if graded and restored:
-            note = ("Note from the grader: before this test it put back what the notebook had "
-                    f"replaced: {', '.join(restored)}.\n")
-            cell.outputs.insert(0, NotebookNode(output_type="stream", name="stdout", text=note))
-            self.log.warning("Cell %d: put back %s", index, ", ".join(restored))
+        if graded:
+            self._check_untouched(cell, index, restored, self._guard("restore"))
         return cell, resources
 
-    def process_message(self, msg, cell, cell_index):
-        if msg["msg_type"] == "execute_input":
-            self._started = True  # the kernel has taken up this cell
-        return super().process_message(msg, cell, cell_index)
+    def on_cell_executed(self, **kwargs):
+        super().on_cell_executed(**kwargs)
+        payload = kwargs["execute_reply"].get("content", {}).get("payload", [])
+        if any(p.get("source") == "ask_exit" and not p.get("keepkernel") for p in payload):
+            self._asked_exit = True
+
+    def _check_untouched(self, cell, index, before, during):
+        """Fail a test whose checks the code under test replaced; note what was put back before."""
+        if before is None or during is None:
+            during = ["the grader's guard itself"]
+        elif before:
+            note = ("Note from the grader: before this test it put back what the notebook had "
+                    f"replaced: {', '.join(before)}.\n")
+            cell.outputs.insert(0, NotebookNode(output_type="stream", name="stdout", text=note))
+            self.log.warning("Cell %d: put back %s", index, ", ".join(before))
+        if during:
+            cell.outputs.append(error_output(
+                "TamperingDetected", "while this test ran, the code under test replaced "
+                f"{', '.join(during)}: the test cannot be trusted and counts as failed"))
+            self.log.warning("Cell %d: code under test replaced %s", index, ", ".join(during))
 
     # -- the guard in the kernel -----------------------------------------------------------
 
@@ -239,7 +258,7 @@ class RobustExecute(Execute):
         kc = await super().async_start_new_kernel_client()
         self._exit_status = None
         if self.guard_checks:
-            self._guard_key = "_grader_" + secrets.token_hex(8)
+            self._guard_key = "_" + secrets.token_hex(8)
             reply = await self._silent(GUARD % self._guard_key)
             if reply["content"]["status"] != "ok":
                 self.log.warning("The grader's guard did not install: %s", reply["content"].get("evalue"))
@@ -256,13 +275,11 @@ class RobustExecute(Execute):
         reply = run_sync(self._silent)(
             "", user_expressions={"out": f"__import__('sys').{self._guard_key}['{action}']()"})
         result = reply["content"].get("user_expressions", {}).get("out", {})
-        if result.get("status") != "ok":
-            self.log.warning("The grader's guard failed (%s): %s", action, result.get("evalue"))
-            return []
         try:
             return list(ast.literal_eval(result["data"]["text/plain"]) or [])
-        except (ValueError, SyntaxError, KeyError):
-            return []
+        except (ValueError, SyntaxError, KeyError, TypeError):
+            self.log.warning("The grader's guard failed (%s): %s", action, result.get("evalue"))
+            return None  # broken by the notebook: the test it guards cannot be trusted
 
     async def _silent(self, code, user_expressions=None):
         msg_id = self.kc.execute(code, silent=True, store_history=False,
@@ -289,15 +306,6 @@ class RobustExecute(Execute):
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
         if process is not None:
             self._exit_status = process.poll()
-        if getattr(self, "_running", None) is not None and not self._started and self.kc is not None:
-            # the kernel's last words may still wait unread: did it take up the running cell?
-            while True:
-                try:
-                    msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=0.2))
-                except Empty:
-                    break
-                if msg["msg_type"] == "execute_input":
-                    self._started = True
         await super()._async_cleanup_kernel()
 
     _cleanup_kernel = run_sync(_async_cleanup_kernel)

@@ -95,12 +95,21 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.kernel_spec.interrupt_mode = "message"
         kw["stdout"] = subprocess.DEVNULL  # the kernel's connection banner, nothing else
         workdir = Path(kw.get("cwd") or os.getcwd()).resolve()
+        self._seed_matplotlib_cache()
         if os.geteuid() == 0:
             self._claim_uid()
             self._give_to_kernel(workdir)
         kw["cwd"] = str(workdir)
         kw["env"] = self._kernel_env(kw.get("env", {}))
         return [bwrap, *self._bwrap_args(workdir), "--", *self._limits(), *self._kernel_cmd(cmd)], kw
+
+    def _seed_matplotlib_cache(self):
+        """Give the kernel a copy of the grader's matplotlib font list (building one costs ~1 s)."""
+        cache = self._scratch / "matplotlib"
+        cache.mkdir()
+        host = Path(os.environ.get("MPLCONFIGDIR") or Path.home() / ".cache" / "matplotlib")
+        for fontlist in host.glob("fontlist-*.json") if host.is_dir() else ():
+            shutil.copy(fontlist, cache / fontlist.name)
 
     def _bwrap_args(self, workdir):
         args = ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
@@ -148,7 +157,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     def _sandbox_env(self):
         return {
             "PATH": f"{sys.prefix}/bin:/usr/local/bin:/usr/bin:/bin",
-            "HOME": "/tmp", "TMPDIR": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib",
+            "HOME": "/tmp", "TMPDIR": "/tmp", "MPLCONFIGDIR": str(self._scratch / "matplotlib"),
             "LANG": "C.UTF-8", "PYTHONNOUSERSITE": "1",
             # BLAS threads count against the process limit, and a grader wants one core each
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -201,7 +210,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     def _give_to_kernel(self, workdir):
         self._owner = workdir.stat()
         self._workdir = workdir
-        for path in (self._scratch, workdir, Path(self.connection_file)):
+        cache = self._scratch / "matplotlib"
+        for path in (self._scratch, workdir, Path(self.connection_file), cache, *cache.iterdir()):
             os.chown(path, self._uid, self._uid)
 
     def _take_back(self):

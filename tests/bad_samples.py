@@ -1,0 +1,131 @@
+"""Bad submissions of 01_perceptron: the reference answers plus one hostile or broken cell each.
+
+    python tests/bad_samples.py      (re)write tests/samples/bad/<student>/01_perceptron/
+
+Each student is named after what the submission does; `bad_cases` maps a student to the cells
+it changes (a test cell edited, or deleted: None), the items that must score 0 and the extra
+files handed in beside the notebook. `wrong-sigmoid` is the honest twin of the cheats: the
+same wrong answer, no tricks, the same score. test_sandbox.py grades them all with the real
+`nbgrader autograde` and checks each score and what the grader recorded.
+"""
+
+from pathlib import Path
+
+import nbformat
+
+from notebooks import fill_in, grade_id, solutions
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "01_perceptron"
+BAD_SAMPLES = ROOT / "tests" / "samples" / "bad"
+LISTENER_PORT = 47613  # test_sandbox.py listens here on the host's loopback
+
+FORK_BOMB = '''import os, time
+while True:
+    if os.fork() == 0:  # each child sleeps, holding a process slot, then leaves quietly
+        time.sleep(600)
+        os._exit(0)
+'''
+
+FAKE_NUMPY = '''"""A fake numpy beside the notebook: the real one, with every comparison passing."""
+import os
+import sys
+
+print("fake numpy in use")
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+del sys.modules["numpy"]
+import numpy as _real  # noqa: E402
+
+_real.allclose = lambda *args, **kwargs: True
+sys.modules["numpy"] = _real
+'''
+
+
+WRONG_RELU = "def relu(x):\n    return np.abs(np.asarray(x, dtype=float))\n"
+WRONG_SIGMOID = "def sigmoid(x):\n    return np.zeros_like(np.asarray(x, dtype=float))\n"
+
+
+def bad_cases(reference):
+    """student -> ({cell: new source, or None to delete it}, items lost, extra files)."""
+    cases = {}
+    for student, (cell, source, lost, files) in _single_changes(reference).items():
+        cases[student] = ({cell: source}, lost, files)
+    cases["edited-test"] = ({"relu": WRONG_RELU, "test_relu": 'print("✔ relu passes the checks")\n'},
+                            ["relu"], {})
+    cases["deleted-test"] = ({"sigmoid": WRONG_SIGMOID, "test_sigmoid": None}, ["sigmoid"], {})
+    return cases
+
+
+def _single_changes(reference):
+    relu, sigmoid, tanh = reference["relu"], reference["sigmoid"], reference["tanh"]
+    return {
+        "infinite-loop": ("relu", "while True:\n    pass\n" + relu, ["relu"], {}),
+        "unstoppable-loop": ("relu", "while True:  # swallows the grader's interrupt\n    try:\n"
+                             "        while True:\n            pass\n    except KeyboardInterrupt:\n"
+                             "        pass\n" + relu, ["relu"], {}),
+        "sys-exit": ("sigmoid", "import sys\nsys.exit('giving up')\n" + sigmoid, ["sigmoid"], {}),
+        "os-exit": ("tanh", "import os\nos._exit(1)\n" + tanh, ["tanh"], {}),
+        "exit-call": ("relu", relu + "\nexit()  # IPython's: the kernel shuts down a moment later\n",
+                      ["relu"], {}),
+        "segfault": ("step_function", "import ctypes\nctypes.string_at(0)\n" + reference["step_function"],
+                     ["step_function", "perceptron"], {}),
+        "memory-hog": ("relu", "hog = np.ones((1 << 17, 1 << 14))  # 16 GiB\n" + relu, ["relu"], {}),
+        "fork-bomb": ("perceptron", FORK_BOMB + reference["perceptron"], ["perceptron"], {}),
+        "network": ("sigmoid", "import socket\n"
+                    f"with socket.create_connection(('127.0.0.1', {LISTENER_PORT}), timeout=5) as leak:\n"
+                    "    leak.sendall(b'my answers')\n" + sigmoid, ["sigmoid"], {}),
+        "write-outside": ("tanh", "import os\n"
+                          "with open(os.path.join('..', '..', '..', 'written-by-a-student.txt'), 'w') as out:\n"
+                          "    out.write('I was here')\n" + tanh, ["tanh"], {}),
+        "read-solutions": ("relu", "solutions = open('../../../source/01_perceptron/perceptron.ipynb').read()\n"
+                           "print(solutions[solutions.find('### BEGIN SOLUTION'):][:200])\n"
+                           "gradebook = open('../../../gradebook.db', 'rb').read()\n" + relu, ["relu"], {}),
+        "numpy-shadow": ("relu", WRONG_RELU, ["relu"], {"numpy.py": FAKE_NUMPY}),
+        "monkeypatch-numpy": ("sigmoid", WRONG_SIGMOID + "\n"
+                              "np.allclose = lambda *args, **kwargs: True\n"
+                              "np.testing.assert_allclose = lambda *args, **kwargs: None\n"
+                              "np.testing.assert_array_equal = lambda *args, **kwargs: None\n",
+                              ["sigmoid"], {}),
+        "monkeypatch-checks": ("tanh", "import course.checks\n\n"
+                               "def tanh(x):\n    return np.asarray(x, dtype=float)\n\n"
+                               "course.checks.check = lambda *args, **kwargs: None\n"
+                               "course.checks._close = lambda *args, **kwargs: True\n"
+                               "check = lambda *args, **kwargs: None\n", ["tanh"], {}),
+        "patch-while-tested": ("sigmoid", "def sigmoid(x):\n"
+                               "    np.allclose = lambda *args, **kwargs: True  # patched at call time\n"
+                               "    return np.zeros_like(np.asarray(x, dtype=float))\n", ["sigmoid"], {}),
+        "wrong-sigmoid": ("sigmoid", WRONG_SIGMOID, ["sigmoid"], {}),
+    }
+
+
+def build(release, reference):
+    """student -> (notebook, extra files) for every bad case."""
+    built = {}
+    for student, (changes, _, files) in bad_cases(reference).items():
+        notebook = fill_in(release, reference)
+        notebook.cells = [c for c in notebook.cells if changes.get(grade_id(c), "") is not None]
+        for cell in notebook.cells:
+            if grade_id(cell) in changes:
+                cell.source = changes[grade_id(cell)]
+        built[student] = (notebook, files)
+    return built
+
+
+def load():
+    """The release notebook (its path) and the reference answers from source/."""
+    (release_path,) = (ROOT / "release" / ASSIGNMENT).glob("*.ipynb")
+    (source_path,) = (ROOT / "source" / ASSIGNMENT).glob("*.ipynb")
+    reference = solutions(nbformat.read(source_path, as_version=4))
+    return release_path, nbformat.read(release_path, as_version=4), reference
+
+
+if __name__ == "__main__":
+    release_path, release, reference = load()
+    for student, (notebook, files) in build(release, reference).items():
+        folder = BAD_SAMPLES / student / ASSIGNMENT
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, folder / release_path.name)
+        for name, text in files.items():
+            (folder / name).write_text(text)
+        print(f"wrote {folder.relative_to(ROOT)}")

@@ -1,0 +1,238 @@
+"""Bad submissions under the real `nbgrader autograde`, with the course's sandbox and executor.
+
+The submissions are tests/samples/bad/ (built by tests/bad_samples.py): the reference answers
+plus one hostile or broken cell each. Each must get exactly the score its bad cell earns (the
+items it breaks score 0, the rest full marks), with the reason written into that cell; the
+honest students graded in the same run must score as usual, the host must be untouched, and a
+second run must change nothing. The cheats are also graded with the defence turned off, to show
+that they really cheat.
+"""
+
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from bad_samples import ASSIGNMENT, BAD_SAMPLES, LISTENER_PORT, bad_cases, build, load
+from conftest import ROOT, nbgrader
+from notebooks import fill_in, grade_id
+
+# Short limits keep the run short: a cell times out after 10 s, and an interrupted kernel that
+# does not answer within 3 s is restarted.
+TEST_CONFIG = """
+c.Execute.timeout = 10
+c.RobustExecute.interrupt_grace = 3
+"""
+
+release_path, RELEASE, REFERENCE = load()
+BAD = bad_cases(REFERENCE)
+POINTS = {grade_id(c).removeprefix("test_"): c.metadata["nbgrader"]["points"]
+          for c in RELEASE.cells if c.metadata.get("nbgrader", {}).get("grade")}
+HONEST = {"reference": (REFERENCE, []), "untouched": ({}, list(POINTS))}
+
+# student -> (cell, error name, words in its message) that the grader must record
+RECORDED = {
+    "infinite-loop": ("relu", "CellTimeoutError", "ran longer than 10 s and was interrupted"),
+    "unstoppable-loop": ("relu", "CellTimeoutError", "did not stop when interrupted; the grader restarted"),
+    "sys-exit": ("sigmoid", "SystemExit", "giving up"),
+    "os-exit": ("tanh", "KernelDied", "exited with status 1"),
+    "exit-call": ("relu", "KernelDied", "shut the kernel down (exit() or quit())"),
+    "segfault": ("step_function", "KernelDied", "segmentation fault"),
+    "memory-hog": ("relu", "MemoryError", "Unable to allocate 16.0 GiB"),
+    "fork-bomb": ("perceptron", "BlockingIOError", "Resource temporarily unavailable"),
+    "network": ("sigmoid", "ConnectionRefusedError", "Connection refused"),
+    "write-outside": ("tanh", "PermissionError", "written-by-a-student.txt"),
+    "read-solutions": ("relu", "FileNotFoundError", "source/01_perceptron"),
+    "numpy-shadow": ("test_relu", "AssertionError", "That is the absolute value"),
+    "edited-test": ("test_relu", "AssertionError", "That is the absolute value"),
+    "deleted-test": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
+    "monkeypatch-numpy": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
+    "monkeypatch-checks": ("test_tanh", "AssertionError", "should be 0.761594"),
+    "patch-while-tested": ("test_sigmoid", "TamperingDetected", "replaced numpy.allclose"),
+    "wrong-sigmoid": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
+}
+# What the grader notes (stdout) before a test whose checks the submission had replaced
+PUT_BACK = {
+    "monkeypatch-numpy": ("test_sigmoid", ["numpy.allclose", "numpy.testing.assert_allclose"]),
+    "monkeypatch-checks": ("test_tanh", ["course.checks.check", "course.checks._close", "check"]),
+}
+KERNEL_KILLERS = ["segfault", "os-exit", "exit-call", "unstoppable-loop", "fork-bomb"]
+
+
+def make_course(root, students, config=TEST_CONFIG):
+    """A course in ``root`` with 01_perceptron generated and ``students`` submitted."""
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    with open(root / "nbgrader_config.py", "a") as config_file:
+        config_file.write(config)
+    shutil.copytree(ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
+    done = nbgrader("generate_assignment", ASSIGNMENT, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for student in students:
+        target = root / "submitted" / student / ASSIGNMENT
+        if student in HONEST:
+            target.mkdir(parents=True)
+            nbformat.write(fill_in(RELEASE, HONEST[student][0]), target / release_path.name)
+        else:
+            shutil.copytree(BAD_SAMPLES / student / ASSIGNMENT, target)
+    return root
+
+
+class Listener:
+    """A TCP server on the host's loopback that records whoever connects (nobody should)."""
+
+    def __init__(self, port):
+        self.server = socket.create_server(("127.0.0.1", port))
+        self.server.settimeout(0.5)
+        self.connections, self.running = [], True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while self.running:
+            try:
+                connection, peer = self.server.accept()
+            except OSError:
+                continue
+            self.connections.append(peer)
+            connection.close()
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        self.server.close()
+
+
+def scores(root):
+    """student -> {item: score} and student -> total, from the gradebook."""
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        items = {}
+        for student in gradebook.students:
+            (submission,) = [s for s in student.submissions if s.assignment.name == ASSIGNMENT]
+            (notebook,) = submission.notebooks
+            items[student.id] = {g.name.removeprefix("test_"): g.score for g in notebook.grades}
+        return items
+
+
+def gradebook_rows(root):
+    """Counts that a second run must leave as they are."""
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        submissions = [s for student in gradebook.students for s in student.submissions]
+        grades = [g for s in submissions for n in s.notebooks for g in n.grades]
+        return {"students": len(gradebook.students), "submissions": len(submissions),
+                "grades": len(grades), "manual": sum(g.needs_manual_grade for g in grades)}
+
+
+def expected(lost):
+    return {item: 0.0 if item in lost else float(points) for item, points in POINTS.items()}
+
+
+def outputs(root, student):
+    """grade_id -> the outputs of that cell in the student's autograded notebook."""
+    path = root / "autograded" / student / ASSIGNMENT / release_path.name
+    return {grade_id(c): c.outputs for c in nbformat.read(path, as_version=4).cells
+            if c.cell_type == "code" and grade_id(c)}
+
+
+def sandbox_processes():
+    """Processes still running under a sandbox uid (the kernels' own uids start at 200000)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            uid = int(next(line for line in status.read_text().splitlines() if line.startswith("Uid:")).split()[1])
+        except (OSError, StopIteration):
+            continue
+        if uid >= 200000:
+            found.append(status.parent.name)
+    return found
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = make_course(tmp_path_factory.mktemp("sandbox"), [*HONEST, *BAD])
+    listener = Listener(LISTENER_PORT)
+    try:
+        done = nbgrader("autograde", ASSIGNMENT, "--create", cwd=root)
+    finally:
+        listener.close()
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-6000:]
+    return root, listener, done
+
+
+def test_committed_bad_samples_are_what_the_builder_makes():
+    for student, (notebook, files) in build(RELEASE, REFERENCE).items():
+        folder = BAD_SAMPLES / student / ASSIGNMENT
+        assert nbformat.read(folder / release_path.name, as_version=4) == notebook, student
+        for name, text in files.items():
+            assert (folder / name).read_text() == text
+    assert sorted(p.name for p in BAD_SAMPLES.iterdir()) == sorted(BAD)
+
+
+def test_every_student_scores_exactly_what_the_bad_cell_costs(graded):
+    root, _, _ = graded
+    got = scores(root)
+    wanted = {student: expected(lost) for student, (_, lost, _) in BAD.items()}
+    wanted.update({student: expected(lost) for student, (_, lost) in HONEST.items()})
+    assert got == wanted
+
+
+def test_each_bad_cell_says_why_in_its_output(graded):
+    root, _, _ = graded
+    for student, (cell, ename, words) in RECORDED.items():
+        errors = [o for o in outputs(root, student)[cell] if o.output_type == "error"]
+        assert any(o.ename == ename and words in o.evalue for o in errors), (student, errors)
+    for student, (cell, names) in PUT_BACK.items():
+        notes = "".join(o.get("text", "") for o in outputs(root, student)[cell] if o.output_type == "stream")
+        assert "Note from the grader" in notes and all(name in notes for name in names), (student, notes)
+
+
+def test_the_host_is_untouched(graded):
+    root, listener, _ = graded
+    assert listener.connections == []
+    assert not list(root.rglob("written-by-a-student.txt"))
+    assert sandbox_processes() == []  # the fork bomb's children died with their kernel
+    for folder in (root / "autograded").glob(f"*/{ASSIGNMENT}"):
+        assert folder.stat().st_uid == os.geteuid(), folder  # handed back after grading
+    read = outputs(root, "read-solutions")["relu"]
+    assert "BEGIN SOLUTION" not in str(read)
+    shadow = outputs(root, "numpy-shadow")
+    assert "fake numpy in use" not in str(shadow)
+    assert (root / "autograded" / "numpy-shadow" / ASSIGNMENT / "numpy.py").exists()  # it was there
+
+
+def test_running_again_changes_nothing(graded):
+    root, _, _ = graded
+    before, rows = scores(root), gradebook_rows(root)
+    assert rows["manual"] == 0
+    again = nbgrader("autograde", ASSIGNMENT, cwd=root)  # already graded: nothing to do
+    assert again.returncode == 0, again.stderr[-3000:]
+    for student in [*KERNEL_KILLERS, "reference"]:  # the nondeterministic ones, graded anew
+        forced = nbgrader("autograde", ASSIGNMENT, "--force", "--student", student, cwd=root)
+        assert forced.returncode == 0, forced.stderr[-3000:]
+    assert scores(root) == before
+    assert gradebook_rows(root) == rows
+
+
+def test_the_cheats_work_without_the_defences(tmp_path):
+    """Proof that the samples cheat: unconfined, or without the guard, they score full marks."""
+    root = make_course(tmp_path, ["read-solutions", "numpy-shadow", "monkeypatch-numpy", "monkeypatch-checks"])
+    unconfined = nbgrader("autograde", ASSIGNMENT, "--create", "--student", "read-solutions",
+                          "--student", "numpy-shadow", "--SandboxedKernelManager.enabled=False", cwd=root)
+    unguarded = nbgrader("autograde", ASSIGNMENT, "--create", "--student", "monkeypatch-numpy",
+                         "--student", "monkeypatch-checks", "--RobustExecute.guard_checks=False", cwd=root)
+    assert unconfined.returncode == unguarded.returncode == 0, unconfined.stderr[-3000:] + unguarded.stderr[-3000:]
+    assert scores(root) == {student: expected([]) for student in
+                            ["read-solutions", "numpy-shadow", "monkeypatch-numpy", "monkeypatch-checks"]}
+    assert "BEGIN SOLUTION" in str(outputs(root, "read-solutions")["relu"])
+
+
+def test_a_missing_bubblewrap_is_named_with_its_remedy(tmp_path):
+    root = make_course(tmp_path, ["reference"])
+    done = nbgrader("autograde", ASSIGNMENT, "--create", "--SandboxedKernelManager.bwrap=no-such-bwrap", cwd=root)
+    assert done.returncode != 0
+    assert "needs bubblewrap" in done.stderr and "apt-get install bubblewrap" in done.stderr
+    assert "SandboxedKernelManager.enabled = False" in done.stderr
