@@ -7,7 +7,7 @@ BIN    := $(CURDIR)/$(VENV)/bin
 # nbgrader starts console scripts (alembic) by name, so the env's bin/ must be on PATH
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test lab release grade report demo samples bench-grading
+.PHONY: setup test lab release grade report demo samples bench-grading bench
 
 setup: $(VENV)/.installed
 
@@ -53,3 +53,8 @@ samples: setup
 # Serial `nbgrader autograde` against the parallel command on 20 sample submissions (bench/README.md).
 bench-grading: setup
 	$(BIN)/python bench/autograde.py
+
+# Speed figures (never pass/fail): notebook run time per source notebook, kernel start, and the
+# redraw latency of every demo; writes bench/results.json and the table in bench/README.md.
+bench: setup
+	$(BIN)/python bench/run.py

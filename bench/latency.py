@@ -1,0 +1,98 @@
+"""Run inside a notebook's kernel, after the notebook: time every live demo's redraw.
+
+Each control of each demo is swept (sliders over their range, up and back down; dropdowns and
+other choices over every option; check boxes both ways) and every change is timed from setting
+the value to the end of the redraw it triggers (the demo's own observer calls ``update()``, which
+draws and renders the PNG), which is what a student waits for. The control is put back afterwards.
+"""
+
+import gc
+import statistics
+import time
+
+import numpy as np
+
+from course.widgets.base import Demo
+
+SLIDER_POINTS = 21
+
+
+def live_demos():
+    """Every Demo alive in this kernel, in creation order as far as the garbage collector keeps it."""
+    gc.collect()
+    return [obj for obj in gc.get_objects() if isinstance(obj, Demo)]
+
+
+def sweep_values(control):
+    """The values a student could give ``control``, a handful of them, or [] if it has none."""
+    if hasattr(control, "options") and hasattr(control, "index"):      # dropdowns, selection sliders
+        return [("index", i) for i in _spread(range(len(control.options)))]
+    value = getattr(control, "value", None)
+    if isinstance(value, bool):                                          # check boxes, toggles
+        return [("value", not value), ("value", value)]
+    if not (hasattr(control, "min") and hasattr(control, "max")):
+        return []
+    if isinstance(value, tuple):                                         # range sliders: move the top
+        return [("value", (value[0], v)) for v in _range_values(control, value[0]) if v >= value[0]]
+    return [("value", v) for v in _range_values(control, control.min)]
+
+
+def _range_values(control, low):
+    if hasattr(control, "base"):                                         # log sliders: min/max are exponents
+        return list(control.base ** np.linspace(control.min, control.max, SLIDER_POINTS))
+    if isinstance(control.value, (int, np.integer)) or isinstance(getattr(control, "step", None), int):
+        return _spread(range(int(low), int(control.max) + 1, int(control.step or 1)))
+    step = control.step or (control.max - control.min) / 100
+    points = np.linspace(control.min, control.max, SLIDER_POINTS)
+    return sorted({float(np.clip(round(p / step) * step, control.min, control.max)) for p in points})
+
+
+def _spread(values):
+    values = list(values)
+    if len(values) <= SLIDER_POINTS:
+        return values
+    picks = np.linspace(0, len(values) - 1, SLIDER_POINTS).round().astype(int)
+    return [values[i] for i in sorted(set(picks))]
+
+
+def time_demo(demo):
+    """Seconds per redraw over a sweep of every control, up and back down."""
+    times = []
+    for control in demo.controls.values():
+        steps = sweep_values(control)
+        if not steps:
+            continue
+        start = {attribute: getattr(control, attribute) for attribute, _ in steps}
+        for attribute, value in steps + steps[-2::-1]:
+            if getattr(control, attribute) == value:
+                continue
+            began = time.perf_counter()
+            setattr(control, attribute, value)
+            times.append(time.perf_counter() - began)
+        for attribute, value in start.items():
+            setattr(control, attribute, value)
+    return times
+
+
+def measure_live_demos():
+    """{name: {redraws, p50_ms, p95_ms, max_ms, problem}} for every live demo."""
+    results, seen = {}, {}
+    for demo in live_demos():
+        kind = type(demo).__name__
+        seen[kind] = seen.get(kind, 0) + 1
+        name = kind if seen[kind] == 1 else f"{kind}#{seen[kind]}"
+        times = sorted(time_demo(demo))
+        results[name] = {
+            "redraws": len(times),
+            "p50_ms": round(1000 * statistics.median(times), 1) if times else None,
+            "p95_ms": round(1000 * percentile(times, 95), 1) if times else None,
+            "max_ms": round(1000 * times[-1], 1) if times else None,
+            "problem": getattr(demo, "problem", None),
+        }
+    return results
+
+
+def percentile(sorted_values, q):
+    """Nearest-rank percentile of a sorted list."""
+    rank = max(1, int(np.ceil(q / 100 * len(sorted_values))))
+    return sorted_values[rank - 1]
