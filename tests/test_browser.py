@@ -73,7 +73,8 @@ def chromium():
     try:
         return chromium_or_explain()
     except FileNotFoundError as missing:
-        pytest.fail(str(missing), pytrace=False)
+        problem = str(missing)
+    pytest.fail(problem, pytrace=False)
 
 
 def release_into(exchange, course):
