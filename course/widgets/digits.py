@@ -1,0 +1,80 @@
+"""Digit viewer: one test image and the ten probabilities the learner's network gives it."""
+
+import ipywidgets as widgets
+import numpy as np
+
+from course.plots import ONE_COLOUR, new_figure
+from course.student import StudentCodeProblem
+from course.widgets.backprop import call_for_dict
+from course.widgets.base import Demo
+
+ALL, MISTAKES = "all test images", "mistakes only"
+RIGHT_COLOUR, OTHER_COLOUR = "#59a14f", "#bab0ac"
+
+
+def digit_viewer(forward_softmax, params, images, labels):
+    """Browse ``images`` (rows of 64 pixels) with the probabilities of ``forward_softmax(image, params)``.
+
+    ``params`` may be None (the network is not trained yet): the viewer then says so.
+    """
+    return DigitViewer(forward_softmax, params, images, labels)
+
+
+class DigitViewer(Demo):
+    def __init__(self, forward_softmax, params, images, labels):
+        self.forward_softmax, self.params = forward_softmax, params
+        self.images = np.asarray(images, dtype=float)
+        self.labels = np.asarray(labels, dtype=int)
+        if self.images.ndim != 2 or self.images.shape[1] != 64 or len(self.labels) != len(self.images):
+            raise ValueError("images must be rows of 64 pixels (8×8), with one label per row")
+        self.controls = {
+            "show": widgets.Dropdown(options=[ALL, MISTAKES], value=ALL, description="show"),
+            "index": widgets.IntSlider(value=0, min=0, max=len(self.images) - 1, description="image"),
+        }
+        self.figure = new_figure(7.0, 3.0)
+        self.figure.subplots_adjust(left=0.03, right=0.97, bottom=0.17, top=0.85, wspace=0.5)
+        self.ax_image = self.figure.add_subplot(1, 3, 1)
+        self.ax_bars = self.figure.add_subplot(1, 3, (2, 3))
+        self.picture = self.ax_image.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1)
+        self.ax_image.set(xticks=[], yticks=[])
+        self.bars = self.ax_bars.bar(range(10), np.zeros(10), color=OTHER_COLOUR)
+        self.ax_bars.set(xticks=range(10), ylim=(0, 1.05), xlabel="digit", ylabel="probability")
+        self._predictions = None
+        self._assemble()
+
+    def predictions(self):
+        """Probabilities for every image (computed once with the learner's function)."""
+        if self._predictions is None:
+            if self.params is None:
+                raise StudentCodeProblem("Train the network first: run the training cell above "
+                                         "(it needs all five of your functions).")
+            n_hidden = np.shape(self.params["W1"])[1]
+            shapes = {"A1": (len(self.images), n_hidden), "A2": (len(self.images), 10)}
+            probabilities = call_for_dict(self.forward_softmax, self.images.copy(),
+                                          {k: np.array(v, dtype=float) for k, v in self.params.items()},
+                                          shapes=shapes)["A2"]
+            self._predictions = probabilities
+        return self._predictions
+
+    def draw(self):
+        probabilities = self.predictions()
+        predicted = probabilities.argmax(axis=1)
+        chosen = np.arange(len(self.images))
+        if self.controls["show"].value == MISTAKES:
+            chosen = np.flatnonzero(predicted != self.labels)
+            if chosen.size == 0:
+                raise StudentCodeProblem("No mistakes on these images: every digit is recognised.")
+        self.shown = int(chosen[self.controls["index"].value % len(chosen)])
+        p, label, guess = probabilities[self.shown], self.labels[self.shown], predicted[self.shown]
+        self.picture.set_data(self.images[self.shown].reshape(8, 8))
+        for digit, bar in enumerate(self.bars):
+            bar.set_height(p[digit])
+            bar.set_color(RIGHT_COLOUR if digit == label else ONE_COLOUR if digit == guess else OTHER_COLOUR)
+        verdict = "right" if guess == label else "wrong"
+        self.ax_image.set_title(f"test image {self.shown}: a {label}", fontsize=10)
+        self.ax_bars.set_title(f"predicted {guess} (p = {p[guess]:.2f}): {verdict} · "
+                               f"green = the true digit", fontsize=10)
+        mistakes = int(np.sum(predicted != self.labels))
+        self.table.value = (f"<p>{len(self.images) - mistakes} of {len(self.images)} right "
+                            f"({1 - mistakes / len(self.images):.1%}); {mistakes} mistakes</p>")
+        self.summary = (guess, label, mistakes)
