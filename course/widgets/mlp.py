@@ -10,6 +10,7 @@ from course.tables import RIGHT, WRONG, html_table
 from course.widgets.base import Demo
 
 LIM = (-0.5, 1.5)
+# labels in plain Unicode (x₁, h₂): mathtext would be parsed again at every redraw
 LIMIT = 2.0
 XOR_TARGETS = np.array([0, 1, 1, 0])   # the data the network must fit (truth-table order)
 UNIT_COLOURS = ("#59a14f", "#b07aa1")  # hidden units h1, h2
@@ -42,13 +43,13 @@ class XorNetworkExplorer(Demo):
         axis = np.linspace(*LIM, 81)
         grid_x1, grid_x2 = np.meshgrid(axis, axis)
         self.grid = np.column_stack([grid_x1.ravel(), grid_x2.ravel()])
-        self.figure = new_figure(8.4, 4.0)
+        self.figure = new_figure(7.6, 3.7)
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.88, wspace=0.25)
         self.input_ax, self.hidden_ax = self.figure.subplots(1, 2)
         self.input_region, self.hidden_region = (self._space(ax) for ax in (self.input_ax, self.hidden_ax))
-        self.input_ax.set(xlabel="$x_1$", ylabel="$x_2$", title="input space")
-        self.hidden_ax.set(xlabel="$h_1$", ylabel="$h_2$", title="hidden space")
-        self.unit_lines = [self.input_ax.plot([], [], color=c, lw=2.5, label=f"$h_{j + 1}$ line")[0]
+        self.input_ax.set(xlabel="x₁", ylabel="x₂", title="input space")
+        self.hidden_ax.set(xlabel="h₁", ylabel="h₂", title="hidden space")
+        self.unit_lines = [self.input_ax.plot([], [], color=c, lw=2.5, label=f"h{chr(0x2081 + j)} line")[0]
                            for j, c in enumerate(UNIT_COLOURS)]
         self.input_ax.legend(loc="upper left", fontsize=8, framealpha=0.8)
         (self.output_line,) = self.hidden_ax.plot([], [], color="black", lw=2)

@@ -39,7 +39,7 @@ class SlopeExplorer(Demo):
         self.functions = {"sigmoid": (sigmoid, sigmoid_derivative), "ReLU": (relu, relu_derivative)}
         self.zs = np.linspace(-Z_LIMIT, Z_LIMIT, 321)
         self.controls = {"z": widgets.FloatSlider(value=0.0, min=-Z_LIMIT, max=Z_LIMIT, step=0.1, description="z")}
-        self.figure = new_figure(8.4, 3.6)
+        self.figure = new_figure(7.6, 3.4)
         self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.88, wspace=0.22)
         self.axes = dict(zip(self.functions, self.figure.subplots(1, 2)))
         self.artists = {}
@@ -48,14 +48,15 @@ class SlopeExplorer(Demo):
             ax.axhline(0, color="grey", lw=0.8)
             ax.axvline(0, color="grey", lw=0.8)
             self.artists[name] = {
-                "curve": ax.plot([], [], lw=2.5, color=colour, label=name)[0],
-                "slope": ax.plot([], [], lw=1.5, ls="--", color="black", label=f"your {name}'")[0],
+                "curve": ax.plot([], [], lw=2.5, color=colour, label="the function")[0],
+                "slope": ax.plot([], [], lw=1.5, ls="--", color="black", label="your derivative")[0],
                 "tangent": ax.plot([], [], lw=2, color=TANGENT_COLOUR, label="tangent at z")[0],
                 "point": ax.plot([], [], "o", ms=9, color=TANGENT_COLOUR, zorder=3)[0],
                 "slope_point": ax.plot([], [], "o", ms=6, color="black", zorder=3)[0],
             }
             ax.set(xlim=(-Z_LIMIT, Z_LIMIT), ylim=ylim, xlabel="z")
-            ax.legend(loc="upper left", fontsize=8, framealpha=0.8)
+        # one legend serves both panels (each legend costs a good part of a redraw)
+        self.axes["sigmoid"].legend(loc="upper left", fontsize=8, framealpha=0.8)
         self._assemble()
 
     def draw(self):
