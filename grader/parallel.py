@@ -166,6 +166,7 @@ class ParallelAutograde(Autograde):
         self.lock_timeout = lock_timeout
         self.outcomes = {}
         self.remaining = {}  # student -> notebooks not yet recorded
+        self.expected = None  # the assignment's notebooks, as the gradebook knows them
         self._lock_seen = False  # a lock outlasted lock_timeout: one attempt per step from then on
         self._lock_told = False
 
@@ -244,8 +245,9 @@ class ParallelAutograde(Autograde):
                 f"'{student}' is not a student in the gradebook: nothing recorded (a typo in "
                 f"the folder name? add the student with `nbgrader db student add`)")
             return []
-        expected = self.gradebook_call(self.expected_notebooks, assignment)
-        usable, bad = self.check_folder(folder, notebooks, expected)
+        if self.expected is None:
+            self.expected = self.gradebook_call(self.expected_notebooks, assignment)
+        usable, bad = self.check_folder(folder, notebooks, self.expected)
         if bad:
             self.gradebook_call(self.record_zero, student, folder, bad)
         if not usable:
