@@ -2,10 +2,11 @@
 
 One JupyterLab server serves a temporary copy of release/ in which each notebook has the
 reference answers filled in (a student who has done the work). For each notebook: open it, run
-all cells, check that every widget rendered (a control and a plot image), move one control per
-widget and see its plot or table change, and use nbgrader's Validate button. nbgrader's
-assignment list must show every assignment (released with the real `nbgrader release_assignment`
-into a throw-away exchange; the student's folder holds them, so they show as downloaded).
+all cells, check that every widget rendered (its plot image shown, its sliders and other
+controls present), move its controls until its plot or table changes (a widget with controls
+must respond to one of them), and use nbgrader's Validate button. nbgrader's
+assignment list must show every assignment (released into a throw-away exchange with nbgrader's
+own API; the student's folder holds them, so they show as downloaded).
 A screenshot per notebook goes to artifacts/browser/.
 
 Without Chromium these tests fail and say how to install it (never a silent skip).
@@ -77,18 +78,34 @@ def chromium():
     pytest.fail(problem, pytrace=False)
 
 
-def release_into(exchange, course):
-    """`nbgrader release_assignment` of every release/ assignment into a throw-away exchange."""
+# nbgrader's own API (what its formgrader calls) releasing every assignment in one process, with
+# the course's nbgrader_config.py loaded as `nbgrader release_assignment` loads it.
+RELEASE_ALL = """
+import sys
+from nbgrader.apps import NbGrader, NbGraderAPI
+app = NbGrader()
+app.config_file_paths.append('.')
+app.load_config_file()
+app.config.Exchange.root = sys.argv[1]
+api = NbGraderAPI(config=app.config)
+for name in sys.argv[2:]:
+    result = api.release_assignment(name)
+    assert result['success'], f"release_assignment {name}: {result.get('error')}\\n{result.get('log')}"
+"""
+
+
+def start_releases(exchange, course):
+    """Release every release/ assignment into a throw-away exchange, as an instructor does:
+    started here, finished by ``finish_releases`` (it runs while JupyterLab starts)."""
     copy_tree(ROOT / "release", course / "release")
     (course / "nbgrader_config.py").write_bytes((ROOT / "nbgrader_config.py").read_bytes())
-    bin_dir = f"{sys.executable.rsplit('/', 1)[0]}"
-    runs = [subprocess.Popen([f"{bin_dir}/nbgrader", "release_assignment", name, f"--Exchange.root={exchange}",
-                              f"--CourseDirectory.db_url=sqlite:///{course / 'gradebook.db'}"],
-                             cwd=course, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-            for name in RELEASED]
-    for name, run in zip(RELEASED, runs):
-        output, _ = run.communicate(timeout=300)
-        assert run.returncode == 0, f"release_assignment {name}:\n{output}"
+    return subprocess.Popen([sys.executable, "-c", RELEASE_ALL, str(exchange), *RELEASED], cwd=course,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finish_releases(run):
+    output, _ = run.communicate(timeout=300)
+    assert run.returncode == 0, f"releasing into the exchange failed:\n{output}"
 
 
 @pytest.fixture(scope="session")
@@ -100,10 +117,16 @@ def lab(chromium, tmp_path_factory):
         target = notebook_path(root, assignment)
         answers = solutions(nbformat.read(notebook_path(ROOT / "source", assignment), as_version=4))
         nbformat.write(fill_in(nbformat.read(target, as_version=4), answers), target)
-    release_into(base / "exchange", base / "course")
-    config = f"c.Exchange.root = {str(base / 'exchange')!r}\nc.CourseDirectory.course_id = 'nn-basics'\n"
-    with JupyterLab(root, base / "home", ARTIFACTS / "jupyterlab.log", nbgrader_config=config) as server:
-        yield server
+    releases = start_releases(base / "exchange", base / "course")
+    config = f"c.Exchange.root = {str(base / 'exchange')!r}\n"   # every course in it: just ours
+    try:
+        with JupyterLab(root, base / "home", ARTIFACTS / "jupyterlab.log", nbgrader_config=config) as server:
+            finish_releases(releases)
+            yield server
+    finally:
+        if releases.poll() is None:
+            releases.kill()
+            releases.wait()
 
 
 @pytest.fixture(scope="session")
