@@ -223,8 +223,17 @@ def test_playground_learns_xor_from_the_truth_table():
 def test_playground_starts_again_when_data_set_units_or_seed_change_but_not_eta():
     demo = training_playground(forward, train, dataset="circles", hidden=2, eta=1.0)
     demo.run(10)
-    demo.controls["eta"].value = 3.0
-    assert len(demo.losses) == 10
+    png = demo.image.value
+    demo.settings["eta"].value = 3.0
+    demo.settings["epochs"].value = 7
+    assert len(demo.losses) == 10 and demo.image.value is png, "η and epochs/run wait for the next run"
+    demo.buttons["run"].click()
+    assert len(demo.losses) == 17
+    X_c, Y_c = make_dataset("circles", n=200)
+    after_10 = train(X_c, Y_c, init_params(2, 2, 1), 1.0, 10)[0]
+    np.testing.assert_allclose(demo.losses[10:], train(X_c, Y_c, after_10, 3.0, 7)[1])
+    demo.buttons["step 1 epoch"].click()
+    assert len(demo.losses) == 18
     demo.controls["hidden"].value = 5
     assert demo.losses == [] and demo.params["W1"].shape == (2, 5)
     demo.run(3)
@@ -241,7 +250,7 @@ def test_playground_says_which_function_to_write_first():
     assert_plot_shown(demo)                           # nothing to train yet: the plot shows
     demo.run(10)
     assert demo.problem.startswith("Implement unwritten first")
-    demo.controls["eta"].value = 0.5                  # moving a slider brings the plot back
+    demo.controls["seed"].value = 3                   # moving a slider brings the plot back
     assert_plot_shown(demo)
 
 
@@ -259,12 +268,13 @@ def test_playground_explains_a_broken_train(broken, message):
 @pytest.mark.parametrize("dataset", [XOR_TABLE, *DATASETS])
 def test_playground_survives_slider_extremes(dataset):
     demo = training_playground(forward, train, dataset=dataset)
-    demo.controls["epochs"].value = 20
     demo.run(20)
     sweep_every_slider(demo)
-    demo.controls["eta"].value = demo.controls["eta"].max
-    demo.run(200)
-    assert_plot_shown(demo)
+    for eta in (demo.settings["eta"].min, demo.settings["eta"].max):
+        demo.settings["eta"].value = eta
+        demo.settings["epochs"].value = demo.settings["epochs"].max
+        demo.buttons["run"].click()
+        assert_plot_shown(demo)
 
 
 def test_playground_rejects_an_unknown_data_set():

@@ -261,19 +261,20 @@ class TrainingPlayground(Demo):
             "dataset": widgets.Dropdown(options=[XOR_TABLE, *DATASETS], value=dataset, description="data",
                                         layout=widgets.Layout(width="190px")),
             "hidden": widgets.IntSlider(value=hidden, min=1, max=8, description="hidden units"),
-            "eta": widgets.FloatSlider(value=eta, min=0.05, max=10.0, step=0.05, description="η",
-                                       continuous_update=False),
             "seed": widgets.IntSlider(value=seed, min=0, max=9, description="start seed"),
-            "epochs": widgets.IntSlider(value=epochs, min=1, max=2000, description="epochs/run",
-                                        continuous_update=False),
+        }
+        # η and the run length act on the next step or run only: changing them redraws nothing
+        self.settings = {
+            "eta": widgets.FloatSlider(value=eta, min=0.05, max=10.0, step=0.05, description="η"),
+            "epochs": widgets.IntSlider(value=epochs, min=1, max=2000, description="epochs/run"),
         }
         self.buttons = {name: widgets.Button(description=name) for name in ("step 1 epoch", "run", "reset")}
         self.buttons["step 1 epoch"].on_click(lambda _b: self.run(1))
-        self.buttons["run"].on_click(lambda _b: self.run(self.controls["epochs"].value))
+        self.buttons["run"].on_click(lambda _b: self.run(self.settings["epochs"].value))
         self.buttons["reset"].on_click(lambda _b: self.reset())
         self.key, self.pending = None, 0
         self._build_figure()
-        self._assemble(extra=[widgets.HBox(list(self.buttons.values()))])
+        self._assemble(extra=[widgets.HBox([*self.settings.values(), *self.buttons.values()])])
 
     def _build_figure(self):
         self.figure = new_figure(8.4, 3.8)
@@ -332,7 +333,7 @@ class TrainingPlayground(Demo):
     def _train(self, epochs):
         shapes = param_shapes(self.params)
         box = _call_once(self.train, (self.X.copy(), self.Y.copy(), _copy(self.params),
-                                      self.controls["eta"].value, epochs))
+                                      self.settings["eta"].value, epochs))
         if not (isinstance(box, tuple) and len(box) == 2):
             raise StudentCodeProblem("Your train must return a pair (params, losses).")
         params, losses = box
