@@ -43,7 +43,8 @@ class SlopeExplorer(Demo):
         self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.88, wspace=0.22)
         self.axes = dict(zip(self.functions, self.figure.subplots(1, 2)))
         self.artists = {}
-        for name, colour, ylim in (("sigmoid", SIGMOID_COLOUR, (-0.15, 1.15)), ("ReLU", RELU_COLOUR, (-1.0, Z_LIMIT))):
+        for name, colour, ylim, yticks in (("sigmoid", SIGMOID_COLOUR, (-0.15, 1.15), [0, 0.25, 0.5, 1]),
+                                           ("ReLU", RELU_COLOUR, (-1.0, Z_LIMIT), [0, 1, 4, 8])):
             ax = self.axes[name]
             ax.axhline(0, color="grey", lw=0.8)
             ax.axvline(0, color="grey", lw=0.8)
@@ -54,7 +55,8 @@ class SlopeExplorer(Demo):
                 "point": ax.plot([], [], "o", ms=9, color=TANGENT_COLOUR, zorder=3)[0],
                 "slope_point": ax.plot([], [], "o", ms=6, color="black", zorder=3)[0],
             }
-            ax.set(xlim=(-Z_LIMIT, Z_LIMIT), ylim=ylim, xlabel="z")
+            # few tick labels: text is most of a redraw's cost
+            ax.set(xlim=(-Z_LIMIT, Z_LIMIT), ylim=ylim, xlabel="z", xticks=[-8, -4, 0, 4, 8], yticks=yticks)
         # one legend serves both panels (each legend costs a good part of a redraw)
         self.axes["sigmoid"].legend(loc="upper left", fontsize=8, framealpha=0.8)
         self._assemble()
