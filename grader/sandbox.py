@@ -27,6 +27,7 @@ nbgrader runs them).
 """
 
 import fcntl
+import functools
 import importlib.util
 import os
 import shutil
@@ -47,6 +48,13 @@ INSTALL_HINT = (
     "solutions and the gradebook), set `c.SandboxedKernelManager.enabled = False` in "
     "nbgrader_config.py."
 )
+
+
+@functools.lru_cache
+def bwrap_help(bwrap):
+    """bubblewrap's option summary (to know which options this version has)."""
+    done = subprocess.run([bwrap, "--help"], capture_output=True, text=True)
+    return done.stdout + done.stderr
 
 
 class SandboxUnavailable(RuntimeError):
@@ -87,6 +95,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         if bwrap is None:
             raise SandboxUnavailable(INSTALL_HINT)
         self._scratch = Path(tempfile.mkdtemp(prefix="nbgrader-sandbox-"))
+        try:
+            return await self._confined_start(bwrap, kw)
+        except BaseException:
+            await self._async_cleanup_resources()
+            raise
+
+    async def _confined_start(self, bwrap, kw):
         self.ip = str(self._scratch / "kernel")
         self.connection_file = str(self._scratch / "connection.json")
         cmd, kw = await super()._async_pre_start_kernel(**kw)
@@ -126,8 +141,10 @@ class SandboxedKernelManager(AsyncKernelManager):
                 args += ["--symlink", os.readlink(top), str(top)]
             elif top.is_dir():
                 args += ["--ro-bind", str(top), str(top)]
-        args += ["--proc", "/proc", "--dev", "/dev",
-                 "--perms", "1777", "--size", str(self.tmp_size), "--tmpfs", "/tmp"]
+        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777"]
+        if "--size" in bwrap_help(self.bwrap):  # bubblewrap 0.7 and later
+            args += ["--size", str(self.tmp_size)]
+        args += ["--tmpfs", "/tmp"]
         readable = sorted(set(self._runtime_paths()))
         # bubblewrap creates missing parents with mode 0700: make them traversable for the uid
         parents = sorted({str(p) for path in [*readable, str(workdir), str(self._scratch)]
