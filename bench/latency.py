@@ -56,8 +56,12 @@ def _spread(values):
 
 
 def time_demo(demo):
-    """Seconds per redraw over a sweep of every control, up and back down."""
-    times = []
+    """(wall, CPU) seconds per redraw over a sweep of every control, up and back down.
+
+    CPU time (this kernel's) is what the redraw costs; wall time is what a student waits, and
+    on a shared machine it grows with whatever else runs.
+    """
+    times, cpu_times = [], []
     for control in demo.controls.values():
         steps = sweep_values(control)
         if not steps:
@@ -66,30 +70,37 @@ def time_demo(demo):
         for attribute, value in steps + steps[-2::-1]:
             if getattr(control, attribute) == value:
                 continue
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             setattr(control, attribute, value)
             times.append(time.perf_counter() - began)
+            cpu_times.append(time.process_time() - began_cpu)
         for attribute, value in start.items():
             setattr(control, attribute, value)
-    return times
+    return sorted(times), sorted(cpu_times)
 
 
 def measure_live_demos():
-    """{name: {redraws, p50_ms, p95_ms, max_ms, problem}} for every live demo."""
+    """{name: {redraws, p50_ms, p95_ms, max_ms, cpu_p50_ms, cpu_p95_ms, problem}} per live demo."""
     results, seen = {}, {}
     for demo in live_demos():
         kind = type(demo).__name__
         seen[kind] = seen.get(kind, 0) + 1
         name = kind if seen[kind] == 1 else f"{kind}#{seen[kind]}"
-        times = sorted(time_demo(demo))
+        times, cpu_times = time_demo(demo)
         results[name] = {
             "redraws": len(times),
-            "p50_ms": round(1000 * statistics.median(times), 1) if times else None,
-            "p95_ms": round(1000 * percentile(times, 95), 1) if times else None,
-            "max_ms": round(1000 * times[-1], 1) if times else None,
+            "p50_ms": milliseconds(statistics.median, times),
+            "p95_ms": milliseconds(lambda ts: percentile(ts, 95), times),
+            "max_ms": milliseconds(max, times),
+            "cpu_p50_ms": milliseconds(statistics.median, cpu_times),
+            "cpu_p95_ms": milliseconds(lambda ts: percentile(ts, 95), cpu_times),
             "problem": getattr(demo, "problem", None),
         }
     return results
+
+
+def milliseconds(statistic, seconds):
+    return round(1000 * statistic(seconds), 1) if seconds else None
 
 
 def percentile(sorted_values, q):

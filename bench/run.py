@@ -70,19 +70,23 @@ def machine():
 
 
 def table(results):
-    lines = ["| notebook | kernel start s | run s | demo | redraws | p50 ms | p95 ms |",
-             "|---|---:|---:|---|---:|---:|---:|"]
+    lines = ["| notebook | kernel start s | run s | demo | redraws | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |",
+             "|---|---:|---:|---|---:|---:|---:|---:|---:|"]
     for name, result in results["notebooks"].items():
-        demos = result["demos"] or {"(no demo)": {}}
+        demos = result["demos"] or {"(no demo)": {}}   # a demo without controls has no redraws: –
         for k, (demo, figures) in enumerate(demos.items()):
             head = [name, str(result["kernel_start_s"]), str(result["execution_s"])] if k == 0 else ["", "", ""]
             flag = " ⚠" if (figures.get("p95_ms") or 0) > GOALS["redraw_p95_ms"] else ""
-            lines.append("| " + " | ".join(head + [demo, str(figures.get("redraws", "")),
-                                                   str(figures.get("p50_ms", "")),
-                                                   f"{figures.get('p95_ms', '')}{flag}"]) + " |")
+            cells = [shown(figures.get(key)) for key in ("redraws", "p50_ms", "p95_ms", "cpu_p50_ms", "cpu_p95_ms")]
+            cells[2] += flag
+            lines.append("| " + " | ".join(head + [demo, *cells]) + " |")
     total = results["total"]
-    lines.append(f"| **course** | {total['kernel_start_s']} | {total['execution_s']} | | | | |")
+    lines.append(f"| **course** | {total['kernel_start_s']} | {total['execution_s']} | | | | | | |")
     return "\n".join(lines)
+
+
+def shown(value):
+    return "–" if value is None else str(value)
 
 
 def write_readme(results, text):

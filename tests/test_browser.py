@@ -17,6 +17,8 @@ import sys
 
 import nbformat
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
 
 from conftest import ROOT, notebook_path
 from lab import CHROMIUM_ARGS, JupyterLab, chromium_or_explain, copy_tree
@@ -131,8 +133,6 @@ def lab(chromium, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def page(chromium, lab):
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
@@ -199,7 +199,7 @@ def check_widget_responds(page, view, panel_id, name):
     (a learning rate before the update step, say); one of them must change something.
     """
     view.scroll_into_view_if_needed()
-    page.wait_for_function(f"el => ({SHOWN_IMAGES})(el) > 0", arg=view.element_handle())
+    assert_plot_shown(page, view, name)
     tried = []
     for kind, control in controls(view):
         before = view.evaluate(LOOK)
@@ -214,9 +214,17 @@ def check_widget_responds(page, view, panel_id, name):
         tried.append(f"{kind} {control.evaluate(NAME)!r}")
         outcome = page.wait_for_function(SETTLED, arg=[view.element_handle(), before, panel_id]).json_value()
         if outcome == "changed":
-            page.wait_for_function(f"el => ({SHOWN_IMAGES})(el) > 0", arg=view.element_handle())
+            assert_plot_shown(page, view, f"{name}, after moving {tried[-1]}")
             return
     assert not tried, f"{name}: neither plot nor table changed after moving each control: {tried}"
+
+
+def assert_plot_shown(page, view, name):
+    """The widget shows an image of a plot (not a message in its place) within 30 s."""
+    try:
+        page.wait_for_function(f"el => ({SHOWN_IMAGES})(el) > 0", arg=view.element_handle(), timeout=30_000)
+    except PlaywrightTimeout:
+        pytest.fail(f"{name} shows no plot; it reads: {view.inner_text()[:500]!r}", pytrace=False)
 
 
 def controls(view):
