@@ -25,7 +25,8 @@ def new_figure(width=4.4, height=3.6):
 
 def render_png(figure):
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
+    # light compression: encoding is a large share of a redraw, and the PNGs stay small
+    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
