@@ -199,6 +199,8 @@ def check_widget_responds(page, view, panel_id, name):
     (a learning rate before the update step, say); one of them must change something.
     """
     view.scroll_into_view_if_needed()
+    broken = view.locator(".jupyter-widgets-error-widget")
+    assert not broken.count(), f"{name}: {broken.first.inner_text()[:300]}"
     assert_plot_shown(page, view, name)
     tried = []
     for kind, control in controls(view):
