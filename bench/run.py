@@ -66,7 +66,8 @@ def machine():
         fields = dict(line.split("=", 1) for line in Path("/etc/os-release").read_text().splitlines() if "=" in line)
         os_name = fields.get("PRETTY_NAME", os_name).strip('"')
     return {"cpu": cpu, "cores": os.cpu_count(), "os": os_name, "python": platform.python_version(),
-            "matplotlib": matplotlib.__version__}
+            "matplotlib": matplotlib.__version__,
+            "load_average_1min_at_start": round(os.getloadavg()[0], 2)}   # a shared machine: how busy
 
 
 def table(results):
@@ -93,7 +94,8 @@ def write_readme(results, text):
     readme = BENCH / "README.md"
     m = results["machine"]
     section = (f"{MARK_BEGIN}\nTaken {results['taken']} on {m['cpu']} ({m['cores']} cores), {m['os']}, "
-               f"Python {m['python']}, matplotlib {m['matplotlib']}; notebooks: "
+               f"Python {m['python']}, matplotlib {m['matplotlib']}, load average "
+               f"{m['load_average_1min_at_start']} at the start; notebooks: "
                f"{', '.join(results['notebooks'])}.\n\n{text}\n{MARK_END}")
     old = readme.read_text() if readme.exists() else ""
     pattern = re.compile(re.escape(MARK_BEGIN) + ".*?" + re.escape(MARK_END), re.S)
