@@ -80,6 +80,8 @@ def table(results):
             flag = " ⚠" if (figures.get("p95_ms") or 0) > GOALS["redraw_p95_ms"] else ""
             cells = [shown(figures.get(key)) for key in ("redraws", "p50_ms", "p95_ms", "cpu_p50_ms", "cpu_p95_ms")]
             cells[2] += flag
+            if figures.get("problem"):   # the demo showed a message instead of its plot
+                demo = f"{demo} ✗ {figures['problem'][:60]}"
             lines.append("| " + " | ".join(head + [demo, *cells]) + " |")
     total = results["total"]
     lines.append(f"| **course** | {total['kernel_start_s']} | {total['execution_s']} | | | | | | |")
