@@ -7,6 +7,7 @@ arrays in, dicts of arrays out, as in the curriculum); this module only draws wh
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
 from course.data import DATASETS, make_dataset
 from course.plots import BINARY_INPUTS, ONE_COLOUR, ZERO_COLOUR, new_figure
@@ -283,9 +284,12 @@ class TrainingPlayground(Demo):
         self.heat = self.ax_map.imshow(np.zeros((self.GRID, self.GRID)), origin="lower", cmap=OUTPUT_COLOURS,
                                        vmin=0, vmax=1, interpolation="bilinear", aspect="auto")
         self.points = self.ax_map.scatter([], [], s=18, edgecolors="black", linewidths=0.6, zorder=3)
-        self.ax_map.set(xlabel="$x_1$", ylabel="$x_2$")
+        self.ax_map.set(xlabel="x₁", ylabel="x₂")
         (self.loss_line,) = self.ax_loss.plot([], [], color="#59a14f", lw=2)
         self.ax_loss.set(yscale="log", xlabel="epoch", ylabel="loss J (log scale)")
+        # plain "0.01" tick labels, none on minor ticks: mathtext labels would double the redraw time
+        self.ax_loss.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        self.ax_loss.yaxis.set_minor_formatter(NullFormatter())
         self.ax_loss.grid(True, which="both", alpha=0.3)
 
     def run(self, epochs):
