@@ -1,6 +1,7 @@
 """Parallel autograding: nbgrader's own autograde, with the notebooks executed by Dask workers.
 
-    python -m grader.parallel ASSIGNMENT [--student S ...] [-j N] [--scheduler tcp://HOST:PORT]
+    python -m grader.parallel ASSIGNMENT [ASSIGNMENT ...] [--student S ...] [-j N]
+                              [--scheduler tcp://HOST:PORT] [--force] [--results FILE.csv]
 
 nbgrader autogrades a notebook in two pipelines: *sanitize* (restores the instructor's test
 cells from the gradebook) and *autograde* (runs the notebook, then saves the scores into the
@@ -21,6 +22,10 @@ changes nothing. A submission nbgrader cannot grade (an unreadable, missing or r
 an empty folder) is recorded as zero and flagged for review; an unknown student id (with
 ``Autograde.create_student = False``) is reported and left out; a gradebook locked by another
 program is waited for, then reported per student, and the rest of the batch goes on.
+
+A progress bar (stderr) shows the last student and notebook done, elapsed time and ETA; then a
+table, one line per submission. Exit status 1 when a submission could not be recorded (an
+unknown student, a gradebook still locked, a failure), else 0.
 """
 
 import argparse
@@ -477,8 +482,9 @@ def autograde(assignments, students=(), jobs=None, scheduler=None, force=False,
     worker processes on this machine (default: one per core), or the existing Dask cluster at
     ``scheduler`` (tcp://HOST:PORT). ``force`` re-grades submissions already graded;
     ``create_student`` overrides ``Autograde.create_student``; a gradebook locked by another
-    program is waited for ``lock_timeout`` seconds. Local workers are started with
-    multiprocessing's *spawn*: call this from a script's ``if __name__ == "__main__":`` block.
+    program is waited for ``lock_timeout`` seconds. Local workers are started by
+    multiprocessing (forkserver), which re-imports the caller's main module: call this from a
+    script's ``if __name__ == "__main__":`` block (``python -m`` entry points are fine).
     """
     from dask.distributed import as_completed
 
