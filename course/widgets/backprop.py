@@ -7,7 +7,7 @@ arrays in, dicts of arrays out, as in the curriculum); this module only draws wh
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.ticker import FormatStrFormatter, NullFormatter
+from matplotlib.ticker import LogFormatter
 
 from course.data import DATASETS, make_dataset
 from course.plots import BINARY_INPUTS, ONE_COLOUR, ZERO_COLOUR, new_figure
@@ -287,9 +287,9 @@ class TrainingPlayground(Demo):
         self.ax_map.set(xlabel="x₁", ylabel="x₂")
         (self.loss_line,) = self.ax_loss.plot([], [], color="#59a14f", lw=2)
         self.ax_loss.set(yscale="log", xlabel="epoch", ylabel="loss J (log scale)")
-        # plain "0.01" tick labels, none on minor ticks: mathtext labels would double the redraw time
-        self.ax_loss.yaxis.set_major_formatter(FormatStrFormatter("%g"))
-        self.ax_loss.yaxis.set_minor_formatter(NullFormatter())
+        # plain tick labels ("0.05"): mathtext labels would double the redraw time
+        self.ax_loss.yaxis.set_major_formatter(LogFormatter())
+        self.ax_loss.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1.2, 0.4)))
         self.ax_loss.grid(True, which="both", alpha=0.3)
 
     def run(self, epochs):
