@@ -76,7 +76,8 @@ def table(results):
     for name, result in results["notebooks"].items():
         demos = result["demos"] or {"(no demo)": {}}   # a demo without controls has no redraws: –
         for k, (demo, figures) in enumerate(demos.items()):
-            head = [name, str(result["kernel_start_s"]), str(result["execution_s"])] if k == 0 else ["", "", ""]
+            slow = " ⚠" if result["execution_s"] > GOALS["notebook_s"] else ""
+            head = [name, str(result["kernel_start_s"]), f"{result['execution_s']}{slow}"] if k == 0 else ["", "", ""]
             flag = " ⚠" if (figures.get("p95_ms") or 0) > GOALS["redraw_p95_ms"] else ""
             cells = [shown(figures.get(key)) for key in ("redraws", "p50_ms", "p95_ms", "cpu_p50_ms", "cpu_p95_ms")]
             cells[2] += flag
@@ -84,7 +85,8 @@ def table(results):
                 demo = f"{demo} ✗ {figures['problem'][:60]}"
             lines.append("| " + " | ".join(head + [demo, *cells]) + " |")
     total = results["total"]
-    lines.append(f"| **course** | {total['kernel_start_s']} | {total['execution_s']} | | | | | | |")
+    slow = " ⚠" if total["execution_s"] > GOALS["course_s"] else ""
+    lines.append(f"| **course** | {total['kernel_start_s']} | {total['execution_s']}{slow} | | | | | | |")
     return "\n".join(lines)
 
 
