@@ -129,10 +129,8 @@ class BackpropStepper(Demo):
                              for px, py in layer] for layer in self.nodes]
         self.unit_names = [[ax.text(px, py, name, fontsize=9, ha="center", va="center", zorder=4)
                             for (px, py), name in zip(layer, names)]
-                           for layer, names in zip(self.nodes, (("$x_1$", "$x_2$"), ("$h_1$", "$h_2$"),
-                                                                ("$o_1$", "$o_2$")))]
-        for lx, text in zip(self.LAYER_X, ("input  $a^{(1)}$ = X", "hidden  $a^{(2)}$ = A1",
-                                           "output  $a^{(3)}$ = A2")):
+                           for layer, names in zip(self.nodes, (("x₁", "x₂"), ("h₁", "h₂"), ("o₁", "o₂")))]
+        for lx, text in zip(self.LAYER_X, ("input  a⁽¹⁾ = X", "hidden  a⁽²⁾ = A1", "output  a⁽³⁾ = A2")):
             ax.text(lx, 0.97, text, ha="center", va="top", fontsize=9, color="dimgrey")
 
     def take_step(self):
@@ -278,13 +276,13 @@ class TrainingPlayground(Demo):
         self._assemble(extra=[widgets.HBox([*self.settings.values(), *self.buttons.values()])])
 
     def _build_figure(self):
-        self.figure = new_figure(8.4, 3.8)
+        self.figure = new_figure(7.6, 3.4)
         self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.88, wspace=0.28)
         self.ax_map, self.ax_loss = self.figure.add_subplot(1, 2, 1), self.figure.add_subplot(1, 2, 2)
         self.heat = self.ax_map.imshow(np.zeros((self.GRID, self.GRID)), origin="lower", cmap=OUTPUT_COLOURS,
                                        vmin=0, vmax=1, interpolation="bilinear", aspect="auto")
         self.points = self.ax_map.scatter([], [], s=18, edgecolors="black", linewidths=0.6, zorder=3)
-        self.ax_map.set(xlabel="x₁", ylabel="x₂")
+        self.ax_map.set(xlabel="x₁", ylabel="x₂")   # unicode, not mathtext: cheaper to redraw
         (self.loss_line,) = self.ax_loss.plot([], [], color="#59a14f", lw=2)
         self.ax_loss.set(yscale="log", xlabel="epoch", ylabel="loss J (log scale)")
         # plain tick labels ("0.05"): mathtext labels would double the redraw time
@@ -311,7 +309,8 @@ class TrainingPlayground(Demo):
         g1, g2 = np.meshgrid(axis, axis)
         self.grid = np.column_stack([g1.ravel(), g2.ravel()])
         self.heat.set_extent((*lim, *lim))
-        self.ax_map.set(xlim=lim, ylim=lim)
+        ticks = [0, 1] if name == XOR_TABLE else [-1, 0, 1]
+        self.ax_map.set(xlim=lim, ylim=lim, xticks=ticks, yticks=ticks)
         self.points.set_offsets(self.X)
         self.points.set_sizes([150 if len(self.X) <= 10 else 18])
         self.points.set_facecolors([ONE_COLOUR if y > 0.5 else ZERO_COLOUR for y in self.Y[:, 0]])
