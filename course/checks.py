@@ -38,13 +38,9 @@ def check(func, *args, expect, why, mistakes=(), returns="float", atol=1e-9, rto
                 (NaN matching NaN), the explanation names that mistake.
     returns  -- "int" when the result must hold integers, "float" for any real number.
     """
-    call = _describe_call(func, args)
-    originals = copy.deepcopy(args)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        got = _call(func, args, call)
-    _check_arguments_unchanged(call, args, originals)
-    _check_result(call, got, np.asarray(expect), why, mistakes, returns, atol, rtol)
+    call, got = _run(func, args)
+    input_shape = np.shape(args[0]) if args and not callable(args[0]) else None
+    _check_result(call, got, np.asarray(expect), why, mistakes, returns, atol, rtol, input_shape)
 
 
 def check_dict(func, *args, expect, why, mistakes=None, returns="float", atol=1e-9, rtol=1e-7):
@@ -54,12 +50,7 @@ def check_dict(func, *args, expect, why, mistakes=None, returns="float", atol=1e
     why      -- the rule shown with any failure: one string, or key -> string.
     mistakes -- key -> pairs ``(wrong_output, explanation)``, as for check().
     """
-    call = _describe_call(func, args)
-    originals = copy.deepcopy(args)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        got = _call(func, args, call)
-    _check_arguments_unchanged(call, args, originals)
+    call, got = _run(func, args)
     keys = ", ".join(repr(key) for key in expect)
     if not isinstance(got, dict):
         raise AssertionError(f"{call} returned {type(got).__name__}, expected a dict with the keys {keys}.")
@@ -73,6 +64,17 @@ def check_dict(func, *args, expect, why, mistakes=None, returns="float", atol=1e
             raise AssertionError(f"{part} has shape {np.shape(got[key])}, expected shape {want.shape}.")
         rule = why[key] if isinstance(why, dict) else why
         _check_result(part, got[key], want, rule, (mistakes or {}).get(key, ()), returns, atol, rtol)
+
+
+def _run(func, args):
+    """Call the learner's function with warnings silenced; check it left its arguments alone."""
+    call = _describe_call(func, args)
+    originals = copy.deepcopy(args)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = _call(func, args, call)
+    _check_arguments_unchanged(call, args, originals)
+    return call, got
 
 
 def _call(func, args, call):
@@ -108,7 +110,7 @@ def _same(a, b):
         return a is b or a == b
 
 
-def _check_result(call, got, expected, why, mistakes, returns, atol, rtol):
+def _check_result(call, got, expected, why, mistakes, returns, atol, rtol, input_shape=None):
     if got is None:
         raise AssertionError(f"{call} returned None: did you forget `return`?")
     try:
@@ -117,17 +119,17 @@ def _check_result(call, got, expected, why, mistakes, returns, atol, rtol):
         result = None
     if result is None or result.dtype.kind not in "biuf":
         raise AssertionError(f"{call} returned {got!r}, which is not a number or an array of numbers.")
-    if result.shape != expected.shape:
-        raise AssertionError(
-            f"{call} returned shape {result.shape}, expected shape {expected.shape}: "
-            "the output must have the shape of the input (a scalar input gives a scalar)."
-        )
     _check_kind(call, result, returns)
-    if _close(result, expected, atol, rtol):
+    if result.shape == expected.shape and _close(result, expected, atol, rtol):
         return
     for wrong, explanation in mistakes:
         if np.shape(wrong) == result.shape and _close(result, np.asarray(wrong, float), atol, rtol):
             raise AssertionError(f"{call} returned {_show(result)}. {explanation}")
+    if result.shape != expected.shape:
+        message = f"{call} returned shape {result.shape}, expected shape {expected.shape}: {why}"
+        if input_shape == expected.shape:
+            message += "\nThe output must have the shape of the input (a scalar input gives a scalar)."
+        raise AssertionError(message)
     message = f"{call} should be {_show(expected)}, got {_show(result)}: {why}"
     if np.isnan(result).any():
         message += "\nThe result contains nan: look for inf / inf or inf - inf (an overflow)."

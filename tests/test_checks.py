@@ -106,3 +106,18 @@ def test_check_dict_checks_each_key_and_names_it():
 def test_a_function_argument_is_shown_by_its_name():
     text = message(lambda f, x: f(x), np.sin, 0.0, expect=1.0, why="sin' = cos")
     assert text == "<lambda>(sin, 0.0) should be 1, got 0: sin' = cos"
+
+
+def test_a_wrong_shape_says_why_and_only_elementwise_outputs_follow_the_input():
+    def losses(epochs):
+        return np.zeros(epochs + 1)
+    text = message(losses, 2, expect=[0.0, 0.0], why="one loss per epoch")
+    assert text == "losses(2) returned shape (3,), expected shape (2,): one loss per epoch"
+    assert "shape of the input" in message(lambda x: np.zeros(3), np.ones(2), expect=[1.0, 1.0], why="")
+
+
+def test_a_mistake_of_another_shape_is_named():
+    def losses(epochs):
+        return np.zeros(epochs + 1)
+    text = message(losses, 2, expect=[0.0, 0.0], why="", mistakes=[([0.0, 0.0, 0.0], "one loss too many")])
+    assert text.endswith("one loss too many")
