@@ -51,3 +51,12 @@ c.Autograde.autograde_preprocessors = [
 ]
 # A deleted test cell is put back (from the gradebook) and run, not skipped.
 c.OverwriteCells.add_missing_cells = True
+
+# Feedback names each failed check and its message but never shows hidden tests' code, so the
+# tests can be reused next term. NBGRADER_FULL_FEEDBACK=1 restores nbgrader's own feedback.
+if os.environ.get("NBGRADER_FULL_FEEDBACK") != "1":
+    c.GenerateFeedback.preprocessors = [
+        "nbgrader.preprocessors.GetGrades",
+        "grader.feedback.HideHiddenTests",
+        "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    ]
