@@ -95,7 +95,7 @@ def test_check_dict_checks_each_key_and_names_it():
         check_dict(grads, params, expect={"W": 2 * np.ones((2, 2)), "b": np.zeros(2)},
                    why={"W": "", "b": "b + 1"}, mistakes={"b": [(np.ones(2), "named mistake")]})
     assert str(failure.value) == "grads(a dict with keys W, b)['b'] returned [1., 1.]. named mistake"
-    with pytest.raises(AssertionError, match=r"\['W'\] has shape \(2, 2\), expected shape \(2,\)"):
+    with pytest.raises(AssertionError, match=r"\['W'\] returned shape \(2, 2\), expected shape \(2,\)"):
         check_dict(grads, params, expect={"W": np.ones(2)}, why="")
     with pytest.raises(AssertionError, match="without 'c': it must hold the keys 'W', 'c'"):
         check_dict(grads, params, expect={"W": 2 * np.ones((2, 2)), "c": 1}, why="")

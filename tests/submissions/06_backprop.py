@@ -88,6 +88,11 @@ def mse_loss(A2, Y):
 def mse_loss(A2, Y):
     return np.mean((np.asarray(A2) - np.asarray(Y)) ** 2) / 2
 '''),
+    "mse_divides_by_size": ("mse_loss", ["mse_loss", "train"], '''
+def mse_loss(A2, Y):
+    A2, Y = np.asarray(A2, dtype=float), np.asarray(Y, dtype=float)
+    return np.sum((A2 - Y) ** 2) / (2 * A2.size)
+'''),
     "backward_missing_hidden_slope": ("backward", ["backward", "train"], '''
 def backward(params, cache, Y):
     N = len(Y)

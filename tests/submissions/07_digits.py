@@ -89,6 +89,14 @@ def accuracy(X, labels, params, batch_size=100):
         seen += batch_size
     return correct / max(seen, 1)
 '''),
+    "accuracy_drops_the_last_batch_but_divides_by_all": ("accuracy", ["accuracy"], '''
+def accuracy(X, labels, params, batch_size=100):
+    correct = 0
+    for i in range(0, len(X) - batch_size + 1, batch_size):
+        probs = forward_softmax(X[i:i + batch_size], params)["A2"]
+        correct += np.sum(np.argmax(probs, axis=1) == labels[i:i + batch_size])
+    return correct / len(X)
+'''),
     "accuracy_returns_the_count": ("accuracy", ["accuracy"], '''
 def accuracy(X, labels, params, batch_size=100):
     probs = forward_softmax(X, params)["A2"]
