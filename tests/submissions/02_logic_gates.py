@@ -1,8 +1,8 @@
 """Sample answers for 02_logic_gates, used by the autograde tests.
 
 ALTERNATIVES: correct answers written differently from the reference (other parameter sets, the
-threshold form, a search that keeps the last match instead of the first): full marks, since the
-tests accept any triple that computes the gate.
+threshold form, a search written as three nested loops): full marks, since the tests accept any
+triple that computes the gate (find_perceptron_params must return the first triple that works).
 MISTAKES: classic wrong answers, each replacing one answer cell: (answer cell, items it breaks, code).
 No graded item calls another one (the gates and the search use the given perceptron), so each
 mistake breaks only its own item.
@@ -34,15 +34,14 @@ GATE_PARAMS = {
 ''',
     "find_perceptron_params": '''
 def find_perceptron_params(targets, values=np.linspace(-1, 1, 21)):
-    # collects every match and returns the last one: not the first, but still a right answer
+    # three nested loops visit the triples in itertools.product order; stop at the first match
     wanted = [int(t) for t in targets]
-    matches = []
     for w1 in values:
         for w2 in values:
             for b in values:
                 if truth_table(w1, w2, b).tolist() == wanted:
-                    matches.append((w1, w2, b))
-    return matches[-1] if matches else None
+                    return (w1, w2, b)
+    return None
 ''',
 }
 
@@ -83,5 +82,19 @@ def find_perceptron_params(targets, values=np.linspace(-1, 1, 21)):
         if np.array_equal(truth_table(w1, w2, b), targets):
             break
     return (w1, w2, b)
+'''),
+    "gate_params_threshold_form": ("GATE_PARAMS", ["GATE_PARAMS"], '''
+GATE_PARAMS = {"AND": (0.5, 0.5, 0.7), "NAND": (-0.5, -0.5, -0.7), "OR": (1.0, 1.0, -0.5),
+               "NOR": (-1.0, -1.0, 0.5)}
+'''),
+    "search_keeps_the_last_match": ("find_perceptron_params", ["find_perceptron_params"], '''
+def find_perceptron_params(targets, values=np.linspace(-1, 1, 21)):
+    # collects every match and returns the last one, not the first
+    wanted = [int(t) for t in targets]
+    matches = []
+    for w1, w2, b in itertools.product(values, repeat=3):
+        if truth_table(w1, w2, b).tolist() == wanted:
+            matches.append((w1, w2, b))
+    return matches[-1] if matches else None
 '''),
 }

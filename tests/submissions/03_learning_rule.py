@@ -107,4 +107,20 @@ def train_perceptron(X, Y, w, b, eta=0.05, max_epochs=100):
             break
     return w, b, errors
 '''),
+    "train_counts_after_the_update": ("train_perceptron", ["train_perceptron"], '''
+def train_perceptron(X, Y, w, b, eta=0.05, max_epochs=100):
+    # counts a mistake with o recomputed from the updated weights
+    errors = []
+    for _ in range(max_epochs):
+        mistakes = 0
+        for x, y in zip(np.asarray(X, dtype=float), Y):
+            o = perceptron(x, w, b)
+            w, b = update_weights(w, b, x, y, o, eta)
+            o = perceptron(x, w, b)
+            mistakes += int(o != y)
+        errors.append(mistakes)
+        if mistakes == 0:
+            break
+    return np.asarray(w, dtype=float), b, errors
+'''),
 }
