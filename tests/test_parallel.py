@@ -204,7 +204,7 @@ def bad_course(generated, target):
 
 def test_bad_submissions_each_get_a_result_and_the_rest_grade(generated, serial, tmp_path):
     root = bad_course(generated, tmp_path / "course")
-    code, rows, output = parallel(root, "-j", "2", "--no-create")
+    code, rows, output = parallel(root, "--no-create")  # the default: a worker per core
     assert code == 1, output  # the unknown student was not recorded
     status = {s: (r["status"], r["message"]) for s, r in rows.items()}
     assert status["reference"][0] == "graded"
@@ -223,7 +223,7 @@ def test_bad_submissions_each_get_a_result_and_the_rest_grade(generated, serial,
         assert flagged and cells and all(score == 0 for _, score, _, _ in cells), (student, cells)
         assert not (root / "autograded" / student).exists()
 
-    code, rows_again, output = parallel(root, "-j", "2", "--no-create")
+    code, rows_again, output = parallel(root, "--no-create")
     assert code == 1, output
     assert rows_again["reference"]["status"] == "skipped"
     assert {s: r["status"] for s, r in rows_again.items() if s != "reference"} == \
