@@ -460,7 +460,9 @@ def execution_modules(config):
     else:
         steps = Autograde.class_traits()["autograde_preprocessors"].default()
     execution, _ = split_steps(steps)
-    modules = ["grader.parallel", "nbclient", *(cls.__module__ for cls in execution)]
+    # not grader.parallel itself: run as `python -m grader.parallel`, a worker imports it again
+    # as its main module, and Python warns when that module was imported before
+    modules = ["nbgrader.apps.autogradeapp", "nbclient", "tqdm", *(cls.__module__ for cls in execution)]
     manager = config.Execute.get("kernel_manager_class")
     if isinstance(manager, str):
         modules.append(manager.rpartition(".")[0])
