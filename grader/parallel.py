@@ -429,7 +429,7 @@ class Workers:
 
         get_mp_context().set_forkserver_preload(["distributed", *preload])
         cluster = LocalCluster(n_workers=jobs or os.cpu_count(), threads_per_worker=1,
-                               processes=True, dashboard_address=None, memory_limit=0,
+                               processes=True, dashboard_address=":0", memory_limit=0,
                                silence_logs=logging.ERROR)
         return cluster, Client(cluster)
 
