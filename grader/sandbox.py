@@ -28,7 +28,7 @@ nbgrader runs them).
 
 import fcntl
 import functools
-import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -48,6 +48,21 @@ INSTALL_HINT = (
     "solutions and the gradebook), set `c.SandboxedKernelManager.enabled = False` in "
     "nbgrader_config.py."
 )
+
+
+@functools.lru_cache
+def course_package_paths(python):
+    """Where ``python`` imports the `course` helper package from, asked the way the kernel imports
+    it (``-P``, from a neutral folder): an unrelated `course/` folder in the grader's current
+    directory must not be mistaken for it, or every kernel would fail its first cell."""
+    finder = ("import importlib.util, json; s = importlib.util.find_spec('course'); "
+              "print(json.dumps(list(s.submodule_search_locations) if s else []))")
+    done = subprocess.run([python, "-P", "-c", finder], cwd="/", capture_output=True, text=True, timeout=120)
+    paths = json.loads(done.stdout or "[]") if done.returncode == 0 else []
+    if not paths:
+        raise RuntimeError(f"The course's helper package `course` is not importable by {python}: "
+                           "run `make setup` (pip install -r requirements.txt) in the course folder.")
+    return paths
 
 
 @functools.lru_cache
@@ -163,9 +178,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     def _runtime_paths(self):
         """Host folders the kernel must read: its Python, the virtual env, the helper package."""
         paths = [sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))]
-        spec = importlib.util.find_spec("course")
-        if spec is not None and spec.submodule_search_locations:
-            paths += list(spec.submodule_search_locations)
+        paths += course_package_paths(sys.executable)
         paths += self.read_only_paths
         real = [os.path.realpath(p) for p in paths if os.path.exists(p)]
         # drop a path already inside another one
