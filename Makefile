@@ -29,10 +29,10 @@ lab: setup
 # Regenerate release/ from source/ (maintainers, after editing a source notebook). Uses a
 # throw-away gradebook so an instructor's gradebook.db is never touched.
 release: setup
-	@db=$$(mktemp -d)/gradebook.db; \
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	for dir in source/*/; do \
 	  $(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force \
-	    --CourseDirectory.db_url="sqlite:///$$db" --log-level=WARN || exit 1; \
+	    --CourseDirectory.db_url="sqlite:///$$tmp/gradebook.db" --log-level=WARN || exit 1; \
 	done
 
 # Instructors: autograde everything in submitted/, write feedback/ and grades.csv; then the report.

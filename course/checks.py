@@ -22,7 +22,9 @@ _EXCEPTION_HINTS = (
     ("truth value of an array",
      "an `if`, `and`, `or` or built-in max/min was applied to a whole array; use operations "
      "that work element by element (comparisons, np.where, np.maximum)"),
-    ("list",
+    ("instances of 'list'",
+     "the input was a Python list; start with `x = np.asarray(x)` so lists behave like arrays"),
+    ("'list' object",
      "the input was a Python list; start with `x = np.asarray(x)` so lists behave like arrays"),
     ("can't multiply sequence",
      "the input was a Python list; start with `x = np.asarray(x)` so lists behave like arrays"),

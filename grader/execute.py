@@ -229,6 +229,10 @@ class RobustExecute(Execute):
             self._guard("after_setup")
         if graded:
             self._check_untouched(cell, index, restored, self._guard("restore"))
+            # nbgrader reads an execute_result in a test cell as partial credit and stops looking
+            # before a later error; the course's tests never return a value, so any result there
+            # came from student code (e.g. sys.displayhook(...)) and must not decide the score
+            cell.outputs = [o for o in cell.outputs if o.output_type != "execute_result"]
         return cell, resources
 
     def on_cell_executed(self, **kwargs):

@@ -53,6 +53,8 @@ def summarise(db_url):
         assignments, exercises = {}, []
         students = {s: {"score": 0.0, "max_score": 0.0, "missing": []} for s in student_ids}
         for assignment in gradebook.assignments:
+            if not assignment.submissions:  # generated or released, nothing handed in yet
+                continue
             by_cell = {}
             for notebook in assignment.notebooks:
                 for cell in notebook.grade_cells:

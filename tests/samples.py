@@ -5,8 +5,8 @@
 Six students, the same in every assignment: ada (the reference answers), ben (correct answers
 written another way), cy (hands in the untouched notebook), dee (answers only the first half),
 eli (the first classic mistake of each notebook) and fay (the second). test_samples.py checks the
-committed files match what this builds, and that autograde scores each exactly as `expected_lost`
-says; `make demo` grades them.
+committed files match what this builds; test_cycle.py grades them (`python -m grader demo`, as
+`make demo` does) and checks every score.
 """
 
 import runpy

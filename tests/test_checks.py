@@ -121,3 +121,10 @@ def test_a_mistake_of_another_shape_is_named():
         return np.zeros(epochs + 1)
     text = message(losses, 2, expect=[0.0, 0.0], why="", mistakes=[([0.0, 0.0, 0.0], "one loss too many")])
     assert text.endswith("one loss too many")
+
+
+def test_the_list_hint_is_given_only_when_a_list_was_the_problem():
+    def index_error(x):
+        return [][0]
+    assert "Likely cause" not in message(index_error, np.ones(2), expect=[1.0, 1.0], why="")
+    assert "np.asarray(x)" in message(lambda x: x.astype(float), [1, 2], expect=[1.0, 2.0], why="")
