@@ -95,6 +95,9 @@ def _single_changes(reference):
         "patch-while-tested": ("sigmoid", "def sigmoid(x):\n"
                                "    np.allclose = lambda *args, **kwargs: True  # patched at call time\n"
                                "    return np.zeros_like(np.asarray(x, dtype=float))\n", ["sigmoid"], {}),
+        "displayhook-cheat": ("sigmoid", "import sys\n\ndef sigmoid(x):\n"
+                              "    sys.displayhook(1.0)  # a value shown in the test cell, read as its grade\n"
+                              "    return np.zeros_like(np.asarray(x, dtype=float))\n", ["sigmoid"], {}),
         "wrong-sigmoid": ("sigmoid", WRONG_SIGMOID, ["sigmoid"], {}),
     }
 
