@@ -506,7 +506,13 @@ def autograde(assignments, students=(), jobs=None, scheduler=None, force=False,
         graders, running, waiting = [], {}, []
 
         def submit(job):
-            future = workers.client.submit(execute_steps, *job.task(), pure=False,
+            try:
+                task = job.task()
+            except OSError as error:  # a file of this student's that cannot be read: only they fail
+                job.grader.fail(job.student, error)
+                bar.update(1)
+                return
+            future = workers.client.submit(execute_steps, *task, pure=False,
                                            key=f"autograde-{job.student}-{job.notebook}-{time.time_ns()}")
             running[future] = job
 
