@@ -301,6 +301,9 @@ class RobustExecute(Execute):
         except Empty:
             raise KernelStuck(f"this cell ran longer than {timeout} s and did not stop when "
                               "interrupted") from None
+        if cell is not None:  # recorded even if the cell swallowed the interrupt and finished
+            cell.outputs.append(error_output(
+                "CellTimeoutError", f"this cell ran longer than {timeout} s and was interrupted by the grader"))
         return {"content": {"status": "error", "ename": "CellTimeoutError",
                             "evalue": f"this cell ran longer than {timeout} s and was interrupted",
                             "traceback": [f"\x1b[0;31mCellTimeoutError\x1b[0m: this cell ran longer "
