@@ -4,14 +4,21 @@ Each control of each demo is swept (sliders over their range, up and back down; 
 other choices over every option; check boxes both ways) and every change is timed from setting
 the value to the end of the redraw it triggers (the demo's own observer calls ``update()``, which
 draws and renders the PNG), which is what a student waits for. The control is put back afterwards.
+
+Side by side, after each redraw, the same picture is drawn whole by ``savefig`` (what every
+redraw cost before demos blitted over a kept background, course/live_figure.py), so the speed-up
+is measured in the same run on the same machine.
 """
 
 import gc
+import io
 import statistics
 import time
 
+import matplotlib
 import numpy as np
 
+from course.live_figure import STYLE
 from course.widgets.base import Demo
 
 SLIDER_POINTS = 21
@@ -56,12 +63,13 @@ def _spread(values):
 
 
 def time_demo(demo):
-    """(wall, CPU) seconds per redraw over a sweep of every control, up and back down.
+    """Seconds per redraw over a sweep of every control, up and back down: wall and CPU time of
+    each blitted redraw, and the wall time of drawing the same picture whole.
 
     CPU time (this kernel's) is what the redraw costs; wall time is what a student waits, and
     on a shared machine it grows with whatever else runs.
     """
-    times, cpu_times = [], []
+    times, cpu_times, full_times = [], [], []
     for control in demo.controls.values():
         steps = sweep_values(control)
         if not steps:
@@ -74,9 +82,17 @@ def time_demo(demo):
             setattr(control, attribute, value)
             times.append(time.perf_counter() - began)
             cpu_times.append(time.process_time() - began_cpu)
+            full_times.append(full_draw_seconds(demo.figure))
         for attribute, value in start.items():
             setattr(control, attribute, value)
-    return sorted(times), sorted(cpu_times)
+    return sorted(times), sorted(cpu_times), sorted(full_times)
+
+
+def full_draw_seconds(figure):
+    began = time.perf_counter()
+    with matplotlib.rc_context(STYLE):
+        figure.savefig(io.BytesIO(), format="png", pil_kwargs={"compress_level": 1})
+    return time.perf_counter() - began
 
 
 def measure_live_demos():
@@ -86,14 +102,19 @@ def measure_live_demos():
         kind = type(demo).__name__
         seen[kind] = seen.get(kind, 0) + 1
         name = kind if seen[kind] == 1 else f"{kind}#{seen[kind]}"
-        times, cpu_times = time_demo(demo)
+        background_draws = demo.live_figure.background_draws
+        times, cpu_times, full_times = time_demo(demo)
+        p95, full_p95 = (milliseconds(lambda ts: percentile(ts, 95), ts) for ts in (times, full_times))
         results[name] = {
             "redraws": len(times),
+            "background_redraws": demo.live_figure.background_draws - background_draws,
             "p50_ms": milliseconds(statistics.median, times),
-            "p95_ms": milliseconds(lambda ts: percentile(ts, 95), times),
+            "p95_ms": p95,
             "max_ms": milliseconds(max, times),
             "cpu_p50_ms": milliseconds(statistics.median, cpu_times),
             "cpu_p95_ms": milliseconds(lambda ts: percentile(ts, 95), cpu_times),
+            "full_draw_p95_ms": full_p95,
+            "speedup_p95": round(full_p95 / p95, 2) if times else None,
             "problem": getattr(demo, "problem", None),
         }
     return results

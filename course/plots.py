@@ -1,14 +1,14 @@
-"""Drawing primitives for the demos: figures rendered to PNG, artists updated in place.
+"""Drawing primitives for the demos: figures, decision lines and regions, artists updated in place
+(course.live_figure turns a figure into the PNG a demo shows).
 
 Figures are plain matplotlib `Figure` objects (no pyplot), so a demo owns its figure and nothing
 is drawn twice by the notebook's inline backend.
 """
 
-import io
-
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 DPI = 90
 ONE_COLOUR = "#f28e2b"   # output 1
@@ -17,17 +17,21 @@ REGION_COLOURS = ListedColormap(["#dce6f2", "#fde3c8"])  # region of output 0, o
 BINARY_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 
 
+# "0.01", "1e-05": plain text, as mathtext labels ("10^{-2}") would double the time of drawing an axis
+PLAIN_NUMBER_LABELS = FuncFormatter(lambda value, _position: f"{value:g}")
+
+
 def new_figure(width=4.4, height=3.6):
-    figure = Figure(figsize=(width, height), dpi=DPI)
+    figure = Figure(figsize=(width, height), dpi=DPI, facecolor="white")
     figure.subplots_adjust(left=0.14, right=0.96, bottom=0.14, top=0.9)
     return figure
 
 
-def render_png(figure):
-    buffer = io.BytesIO()
-    # light compression: encoding is a large share of a redraw, and the PNGs stay small
-    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
+def round_up(value):
+    """The smallest of 1, 2, 5, 10, 20, 50, ... that is at least ``value``: axis limits that move
+    seldom, so the axes (kept as a background) are seldom drawn again."""
+    power = 10 ** int(np.floor(np.log10(max(value, 1))))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= value)
 
 
 def decision_line(w, b, lim):

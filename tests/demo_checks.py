@@ -3,7 +3,10 @@
 import io
 
 import numpy as np
+import matplotlib
 from matplotlib.image import imread
+
+from course.live_figure import STYLE
 
 
 def assert_plot_shown(demo):
@@ -12,6 +15,15 @@ def assert_plot_shown(demo):
     pixels = imread(io.BytesIO(demo.image.value), format="png")
     assert pixels.shape[0] > 100 and pixels.shape[1] > 100
     assert np.ptp(pixels[..., :3]) > 0.5, "the plot is blank"
+    assert_same_as_full_draw(demo, pixels)
+
+
+def assert_same_as_full_draw(demo, pixels):
+    """The blitted frame shows what drawing the whole figure again shows."""
+    full = imread(io.BytesIO(full_draw_png(demo.figure)), format="png")
+    assert full.shape == pixels.shape
+    differs = np.any(full != pixels, axis=-1)
+    assert not differs.any(), f"{differs.sum()} pixels of the plot differ from a full redraw"
 
 
 def sweep_every_slider(demo):
@@ -23,3 +35,11 @@ def sweep_every_slider(demo):
         for value in (control.min, control.max, start):
             control.value = value
             assert_plot_shown(demo)
+
+
+def full_draw_png(figure):
+    """The whole figure drawn afresh by savefig, in the demos' style."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(STYLE):
+        figure.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -7,10 +7,10 @@ arrays in, dicts of arrays out, as in the curriculum); this module only draws wh
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.ticker import LogFormatter
+from matplotlib.ticker import NullFormatter
 
 from course.data import DATASETS, make_dataset
-from course.plots import BINARY_INPUTS, ONE_COLOUR, ZERO_COLOUR, new_figure
+from course.plots import BINARY_INPUTS, ONE_COLOUR, PLAIN_NUMBER_LABELS, ZERO_COLOUR, new_figure, round_up
 from course.student import StudentCodeProblem, call_student
 from course.tables import html_table
 from course.widgets.base import Demo
@@ -104,7 +104,7 @@ class BackpropStepper(Demo):
         self.apply_button.on_click(lambda _button: self.take_step())
         self.reset_button.on_click(lambda _button: self.reset())
         self._build_figure()
-        self._assemble(extra=[widgets.HBox([self.apply_button, self.reset_button])])
+        self._assemble(extra=[widgets.HBox([self.apply_button, self.reset_button])], still=self.headings)
 
     def _build_figure(self):
         self.figure = new_figure(7.6, 4.2)
@@ -130,8 +130,8 @@ class BackpropStepper(Demo):
         self.unit_names = [[ax.text(px, py, name, fontsize=9, ha="center", va="center", zorder=4)
                             for (px, py), name in zip(layer, names)]
                            for layer, names in zip(self.nodes, (("x₁", "x₂"), ("h₁", "h₂"), ("o₁", "o₂")))]
-        for lx, text in zip(self.LAYER_X, ("input  a⁽¹⁾ = X", "hidden  a⁽²⁾ = A1", "output  a⁽³⁾ = A2")):
-            ax.text(lx, 0.97, text, ha="center", va="top", fontsize=9, color="dimgrey")
+        self.headings = [ax.text(lx, 0.97, text, ha="center", va="top", fontsize=9, color="dimgrey")
+                         for lx, text in zip(self.LAYER_X, ("input  a⁽¹⁾ = X", "hidden  a⁽²⁾ = A1", "output  a⁽³⁾ = A2"))]
 
     def take_step(self):
         """Replace the parameters by the update (the learner's sgd_step), back to stage 1."""
@@ -285,10 +285,10 @@ class TrainingPlayground(Demo):
         self.ax_map.set(xlabel="x₁", ylabel="x₂")   # unicode, not mathtext: cheaper to redraw
         (self.loss_line,) = self.ax_loss.plot([], [], color="#59a14f", lw=2)
         self.ax_loss.set(yscale="log", xlabel="epoch", ylabel="loss J (log scale)")
-        # plain tick labels ("0.05"): mathtext labels would double the redraw time
-        self.ax_loss.yaxis.set_major_formatter(LogFormatter())
-        self.ax_loss.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1.2, 0.4)))
-        self.ax_loss.grid(True, which="both", alpha=0.3)
+        # labels on the whole decades only: the limits are whole decades
+        self.ax_loss.yaxis.set_major_formatter(PLAIN_NUMBER_LABELS)
+        self.ax_loss.yaxis.set_minor_formatter(NullFormatter())
+        self.ax_loss.grid(True, alpha=0.3)
 
     def run(self, epochs):
         """Train for ``epochs`` more epochs with the learner's train, then redraw."""
@@ -349,9 +349,10 @@ class TrainingPlayground(Demo):
         epochs = np.arange(len(losses))
         self.loss_line.set_data(epochs, losses)
         if len(losses):
-            self.ax_loss.set_xlim(0, max(len(losses) - 1, 1))
-            low, high = losses.min(), losses.max()
-            self.ax_loss.set_ylim(low / 1.5, high * 1.5)
+            # limits on round numbers, so most steps and runs leave them (and the ticks) alone
+            self.ax_loss.set_xlim(0, round_up(len(losses) - 1))
+            self.ax_loss.set_ylim(10 ** np.floor(np.log10(losses.min() / 1.2)),
+                                  10 ** np.ceil(np.log10(losses.max() * 1.2)))
             title = f"{len(losses)} epochs · last loss {losses[-1]:.4f}"
         else:
             self.ax_loss.set_xlim(0, 1)

@@ -2,7 +2,7 @@
 
 import ipywidgets as widgets
 
-from course.plots import render_png
+from course.live_figure import LiveFigure
 from course.student import StudentCodeProblem
 
 
@@ -11,10 +11,12 @@ class Demo:
 
     Subclasses set ``self.figure`` and ``self.controls`` (a dict of name -> widget), then call
     ``self._assemble()``. ``draw()`` updates artists and ``self.table``; it may raise
-    StudentCodeProblem, whose sentence then replaces the plot.
+    StudentCodeProblem, whose sentence then replaces the plot. Axes limits and ticks that stay
+    put keep redraws fast: the PNG is blitted over the unchanged decorations (LiveFigure).
     """
 
-    def _assemble(self, extra=()):
+    def _assemble(self, extra=(), still=()):
+        self.live_figure = LiveFigure(self.figure, still)
         self.image = widgets.Image(format="png")
         self.message = widgets.HTML()
         self.table = widgets.HTML()
@@ -44,7 +46,7 @@ class Demo:
             return
         self.problem = None
         self.message.value = ""
-        self.image.value = render_png(self.figure)
+        self.image.value = self.live_figure.png()
         self.image.layout.display = None
 
     def _repr_mimebundle_(self, **kwargs):

@@ -9,7 +9,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from course.plots import BINARY_INPUTS, DecisionRegion, new_figure
+from course.plots import BINARY_INPUTS, DecisionRegion, new_figure, round_up
 from course.student import StudentCodeProblem, call_student
 from course.tables import html_table
 from course.widgets.base import Demo
@@ -139,7 +139,7 @@ class LearningStepper(Demo):
         epochs = np.arange(1, len(self.errors) + 1)
         self.curve.set_data(epochs, self.errors)
         self.curve.set_markersize(6 if len(self.errors) <= 20 else 2)
-        self.curve_ax.set_xlim(0.5, max(5, len(self.errors)) + 0.5)
+        self.curve_ax.set_xlim(0.5, round_up(max(5, len(self.errors))) + 0.5)
         self.rows = self.history[-TABLE_ROWS:]
         self.table.value = html_table(["epoch", "x", "y", "o", "Δw1", "Δw2", "Δb", "w1", "w2", "b"],
                                       [_rounded_row(row) for row in self.rows])

@@ -16,6 +16,7 @@ TANGENT_HALF_WIDTH = 2.5
 SIGMOID_COLOUR, RELU_COLOUR, TANGENT_COLOUR = "#4e79a7", "#f28e2b", "#e15759"
 MAX_LAYERS = 30
 SLOPE_FLOOR = 1e-30   # a log scale cannot show 0: smaller slopes are drawn at this floor
+SLOPE_RANGE = (SLOPE_FLOOR / 10, 1e15)   # up to above ReLU's largest slope, 3**29 ≈ 7e13
 
 
 def slope_explorer(sigmoid, sigmoid_derivative, relu, relu_derivative):
@@ -92,20 +93,24 @@ class DepthExplorer(Demo):
             "layers": widgets.IntSlider(value=10, min=1, max=MAX_LAYERS, description="layers"),
             "w": widgets.FloatSlider(value=1.0, min=0.25, max=3.0, step=0.05, description="weight w"),
         }
-        self.figure = new_figure(6.0, 3.8)
-        self.figure.subplots_adjust(left=0.14, right=0.97, bottom=0.14, top=0.9)
+        self.figure = new_figure(7.4, 3.8)
+        self.figure.subplots_adjust(left=0.11, right=0.72, bottom=0.14, top=0.9)
         self.ax = self.figure.add_subplot()
+        # Fixed axes: a longer chain reaches further right, a vanishing slope sinks further down,
+        # and the decorations never need redrawing (fast redraws).
+        exponents = range(-30, 16, 5)
         self.ax.set_yscale("log")
-        # plain "1e-06" labels and no minor ticks: mathtext labels would double the redraw time
-        self.ax.yaxis.set_major_formatter(ticker.LogFormatter(labelOnlyBase=True))
+        self.ax.set(xlim=(0.5, MAX_LAYERS + 0.5), xticks=[1, 5, 10, 15, 20, 25, 30], ylim=SLOPE_RANGE)
+        self.ax.set_yticks([10.0 ** e for e in exponents], labels=[f"1e{e}" if e else "1" for e in exponents])
         self.ax.yaxis.set_minor_locator(ticker.NullLocator())
         self.lines = {
             "sigmoid": self.ax.plot([], [], "o-", color=SIGMOID_COLOUR, label="sigmoid")[0],
             "ReLU": self.ax.plot([], [], "s-", color=RELU_COLOUR, label="ReLU")[0],
         }
-        (self.bound,) = self.ax.plot([], [], ls="--", color="grey", label="sigmoid bound ¼·(w/4)^k, k = later layers")
+        (self.bound,) = self.ax.plot([], [], ls="--", color="grey", label="sigmoid bound\n¼·(w/4)^k,\nk = later layers")
         self.ax.set(xlabel="layer l (1 = first layer)", ylabel="slope reaching layer l")
-        self.ax.legend(loc="lower right", fontsize=8)
+        # beside the plot: inside it, some depth and w would put a line under the legend
+        self.ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
         self._assemble()
 
     def slopes(self, name, layers, w):
@@ -128,10 +133,6 @@ class DepthExplorer(Demo):
             self.net_inputs[name], self.gradients[name] = self.slopes(name, layers, w)
             line.set_data(depth, np.maximum(np.abs(self.gradients[name]), SLOPE_FLOOR))
         self.bound.set_data(depth, 0.25 * (w / 4) ** (layers - depth))
-        shown = np.concatenate([np.maximum(np.abs(g), SLOPE_FLOOR) for g in self.gradients.values()]
-                               + [self.bound.get_ydata()])
-        self.ax.set_xlim(0.5, max(layers, 2) + 0.5)
-        self.ax.set_ylim(min(shown.min(), 1e-3) / 10, max(shown.max(), 1.0) * 10)
         first = {name: g[0] for name, g in self.gradients.items()}
         self.ax.set_title(f"{layers} layers, w = {w:.2f}: slope at layer 1 "
                           f"sigmoid {first['sigmoid']:.1e}, ReLU {first['ReLU']:.1e}", fontsize=10)
