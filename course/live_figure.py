@@ -2,16 +2,22 @@
 
 Most of a matplotlib draw is the axes' decorations: ticks, tick labels, axis labels. A demo's
 redraw changes data, not decorations, so the decorations are drawn once into a background kept
-as pixels. Each frame restores those pixels and draws the rest on top: every line, collection,
-image, text, legend and spine of each axes, and the figure's own texts (a suptitle). The
-background is drawn again whenever something it shows changes: an axes' limits, scale, ticks,
-axis labels or visibility, or the set of artists drawn on top.
+as pixels. Each frame restores those pixels and draws the rest on top, in matplotlib's order:
+every line, collection, image, text, legend and spine of each axes, and the figure's own
+artists (a suptitle, a figure legend).
+
+The background is drawn again whenever something it shows changes: an axes' limits, scale, ticks,
+tick labels, axis labels, grid, colour or visibility, or the set of artists drawn on top. Other
+changes to decorations after the first frame would not show: the demo tests compare every frame
+with a whole-figure draw, pixel for pixel.
 """
 
 import io
+import math
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
 from PIL import Image
 
 # Unhinted glyphs: a third cheaper to draw than matplotlib's default autohinting, and at the
@@ -26,9 +32,7 @@ class LiveFigure:
     def __init__(self, figure, still=()):
         self.figure, self.still = figure, set(still)
         for ax in figure.axes:
-            # a title placed at the top edge, not clear of top tick labels (the demos have none):
-            # placing it measures every tick label, a fifth of drawing the background
-            ax.set_title(ax.get_title(), y=1.0)
+            _title_at_top_edge(ax)
         self.canvas = FigureCanvasAgg(figure)
         self._background, self._key = None, None
         self.background_draws = 0
@@ -52,34 +56,69 @@ class LiveFigure:
     def _foreground(self):
         """The artists a frame draws over the background, in drawing order."""
         artists = []
-        for ax in self.figure.axes:
-            if not ax.get_visible():
-                continue
-            decorations = {ax.patch, ax.xaxis, ax.yaxis, *self.still}
-            if not (ax.axison and ax.get_frame_on()):
-                decorations.update(ax.spines.values())
-            children = [a for a in ax.get_children() if a not in decorations]
-            artists += sorted(children, key=lambda a: a.get_zorder())
-        return artists + sorted(self.figure.texts, key=lambda a: a.get_zorder())
+        for ax in sorted(self.figure.axes, key=_zorder):
+            if ax.get_visible():
+                background = self._background_of(ax)
+                artists += sorted((a for a in ax.get_children() if a not in background), key=_zorder)
+        figure_artists = [a for a in self.figure.get_children()
+                          if a is not self.figure.patch and a not in self.figure.axes]
+        return artists + sorted(figure_artists, key=_zorder)
+
+    def _background_of(self, ax):
+        """The parts of ``ax`` drawn into the background."""
+        parts = {ax.patch, ax.xaxis, ax.yaxis, *self.still}
+        if not (ax.axison and ax.get_frame_on()):
+            parts.update(ax.spines.values())   # not drawn at all, as in a whole draw
+        lowest = min((_zorder(a) for a in ax.get_children() if a not in parts), default=math.inf)
+        for axis in (ax.xaxis, ax.yaxis):
+            # grid lines are drawn with their axis: one over some redrawn artist is redrawn too
+            if ax.axison and _grid_shown(axis) and _zorder(axis) > lowest:
+                parts.discard(axis)
+        return parts
 
     def _background_key(self, foreground):
         axes = tuple(
-            (ax.get_visible(), ax.get_position().bounds, ax.get_xlim(), ax.get_ylim(),
-             ax.get_xscale(), ax.get_yscale(), tuple(ax.get_xticks()), tuple(ax.get_yticks()),
-             ax.get_xlabel(), ax.get_ylabel())
+            (ax.get_visible(), ax.axison, ax.get_frame_on(), ax.get_position().bounds, ax.get_facecolor(),
+             *(_axis_key(axis, limits) for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim()))))
             for ax in self.figure.axes)
         return (self.figure.bbox.bounds, axes, tuple(map(id, foreground)))
 
 
+def _axis_key(axis, limits):
+    ticks = axis.get_majorticklocs()
+    labels = axis.get_major_formatter().format_ticks(ticks)
+    return (limits, axis.get_scale(), tuple(ticks), tuple(labels), axis.label.get_text(), _grid_shown(axis))
+
+
+def _grid_shown(axis):
+    return any(tick.gridline.get_visible() for tick in axis.get_major_ticks() + axis.get_minor_ticks())
+
+
+def _zorder(artist):
+    return artist.get_zorder()
+
+
+def _title_at_top_edge(ax):
+    """Pin the title to the top edge, in the style it has. By default matplotlib places it clear
+    of any tick labels at the top (the demos have none), which measures every tick label and costs
+    a fifth of drawing a background."""
+    style = Text()
+    style.update_from(ax.title)   # copies the font too: set_title changes it in place
+    ax.set_title(ax.get_title(), y=1.0)
+    ax.title.update_from(style)
+
+
 def _draw_without(artists, canvas):
-    """Draw the canvas leaving ``artists`` out (a canvas draw skips animated artists)."""
+    """Draw the canvas leaving ``artists`` out: a canvas draw skips animated artists."""
+    animated = [artist.get_animated() for artist in artists]
     for artist in artists:
         artist.set_animated(True)
     try:
         canvas.draw()
     finally:
-        for artist in artists:
-            artist.set_animated(False)   # savefig leaves out animated figure texts
+        # as they were: savefig would leave out an animated figure text
+        for artist, was_animated in zip(artists, animated):
+            artist.set_animated(was_animated)
 
 
 def _encode(canvas):

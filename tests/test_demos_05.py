@@ -135,4 +135,6 @@ def test_the_depth_explorer_explains_a_derivative_of_the_wrong_shape():
 
 
 def test_the_depth_explorer_survives_slider_extremes():
-    sweep_every_slider(depths())
+    demo = depths()
+    sweep_every_slider(demo)
+    assert demo.live_figure.background_draws == 1, "fixed axes: the sliders never redraw the background"

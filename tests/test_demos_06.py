@@ -211,6 +211,13 @@ def test_playground_trains_with_the_learners_train_and_draws_its_losses():
     assert demo.accuracy == np.mean((forward(X_m, params)["A2"] > 0.5) == (Y_m > 0.5))
     assert demo.ax_loss.get_title() == f"75 epochs · last loss {losses[-1]:.4f}"
     assert_plot_shown(demo)
+    assert demo.ax_loss.get_xlim() == (0, 100)   # round numbers: the axes move seldom
+    backgrounds = demo.live_figure.background_draws
+    demo.run(20)
+    assert demo.ax_loss.get_xlim() == (0, 100) and demo.live_figure.background_draws == backgrounds
+    demo.run(10)
+    assert demo.ax_loss.get_xlim() == (0, 200) and demo.live_figure.background_draws == backgrounds + 1
+    assert_plot_shown(demo)
 
 
 def test_playground_learns_xor_from_the_truth_table():

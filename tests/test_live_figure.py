@@ -77,3 +77,59 @@ def test_still_artists_stay_in_the_background():
         line.set_ydata([0, y])
         assert_frame_is_full_draw(live)
     assert live.background_draws == 1
+
+
+def test_grid_lines_over_redrawn_artists_keep_their_place():
+    figure = new_figure(3, 3)
+    ax = figure.add_subplot()
+    ax.imshow(np.eye(4), extent=(0, 1, 0, 1))
+    dots = ax.scatter([0.2, 0.8], [0.2, 0.8], zorder=1)
+    ax.grid(True)
+    live = LiveFigure(figure)
+    assert_frame_is_full_draw(live)
+    dots.set_offsets([[0.5, 0.5], [0.3, 0.7]])
+    assert_frame_is_full_draw(live)
+
+
+def test_axes_are_drawn_in_their_zorder():
+    figure = new_figure(3, 3)
+    ax = figure.add_subplot()
+    twin = ax.twinx()
+    ax.set_zorder(twin.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    ax.fill_between([0, 1], [0, 1], color="orange")
+    twin.fill_between([0, 1], [1, 0], color="blue")
+    assert_frame_is_full_draw(LiveFigure(figure))
+
+
+def test_changed_tick_labels_grid_or_frame_redraw_the_background():
+    live, image, line, dots, ax, other = make_live_figure()
+    live.png()
+    other.xaxis.set_major_formatter(lambda value, _position: f"<{value:g}>")
+    assert_frame_is_full_draw(live)
+    other.grid(True)
+    assert_frame_is_full_draw(live)
+    other.set_frame_on(False)
+    assert_frame_is_full_draw(live)
+    other.set_axis_off()
+    assert_frame_is_full_draw(live)
+    assert live.background_draws == 5
+
+
+def test_figure_artists_are_redrawn():
+    live, image, line, dots, ax, other = make_live_figure()
+    legend = live.figure.legend(handles=[line], labels=["a figure legend"], loc="lower center")
+    live.png()
+    legend.get_texts()[0].set_text("changed")
+    assert_frame_is_full_draw(live)
+
+
+def test_titles_keep_their_style_and_artists_their_animated_flag():
+    figure = new_figure(3, 3)
+    ax = figure.add_subplot()
+    ax.set_title("small", fontsize=7, color="red")
+    (line,) = ax.plot([0, 1], [0, 1], animated=True)
+    live = LiveFigure(figure)
+    live.png()
+    assert ax.title.get_fontsize() == 7 and ax.title.get_color() == "red"
+    assert line.get_animated()

@@ -7,7 +7,7 @@ arrays in, dicts of arrays out, as in the curriculum); this module only draws wh
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.ticker import NullFormatter
+from matplotlib.ticker import LogLocator, NullFormatter
 
 from course.data import DATASETS, make_dataset
 from course.plots import BINARY_INPUTS, ONE_COLOUR, PLAIN_NUMBER_LABELS, ZERO_COLOUR, new_figure, round_up
@@ -285,7 +285,6 @@ class TrainingPlayground(Demo):
         self.ax_map.set(xlabel="x₁", ylabel="x₂")   # unicode, not mathtext: cheaper to redraw
         (self.loss_line,) = self.ax_loss.plot([], [], color="#59a14f", lw=2)
         self.ax_loss.set(yscale="log", xlabel="epoch", ylabel="loss J (log scale)")
-        # labels on the whole decades only: the limits are whole decades
         self.ax_loss.yaxis.set_major_formatter(PLAIN_NUMBER_LABELS)
         self.ax_loss.yaxis.set_minor_formatter(NullFormatter())
         self.ax_loss.grid(True, alpha=0.3)
@@ -351,8 +350,10 @@ class TrainingPlayground(Demo):
         if len(losses):
             # limits on round numbers, so most steps and runs leave them (and the ticks) alone
             self.ax_loss.set_xlim(0, round_up(len(losses) - 1))
-            self.ax_loss.set_ylim(10 ** np.floor(np.log10(losses.min() / 1.2)),
-                                  10 ** np.ceil(np.log10(losses.max() * 1.2)))
+            low, high = np.floor(np.log10(losses.min() / 1.2)), np.ceil(np.log10(losses.max() * 1.2))
+            self.ax_loss.set_ylim(10 ** low, 10 ** high)
+            # over one or two decades, labels at 1, 2 and 5 too, so the loss can be read off
+            self.ax_loss.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5) if high - low <= 2 else (1,)))
             title = f"{len(losses)} epochs · last loss {losses[-1]:.4f}"
         else:
             self.ax_loss.set_xlim(0, 1)

@@ -132,7 +132,7 @@ class DepthExplorer(Demo):
         for name, line in self.lines.items():
             self.net_inputs[name], self.gradients[name] = self.slopes(name, layers, w)
             line.set_data(depth, np.maximum(np.abs(self.gradients[name]), SLOPE_FLOOR))
-        self.bound.set_data(depth, 0.25 * (w / 4) ** (layers - depth))
+        self.bound.set_data(depth, np.maximum(0.25 * (w / 4) ** (layers - depth), SLOPE_FLOOR))
         first = {name: g[0] for name, g in self.gradients.items()}
         self.ax.set_title(f"{layers} layers, w = {w:.2f}: slope at layer 1 "
                           f"sigmoid {first['sigmoid']:.1e}, ReLU {first['ReLU']:.1e}", fontsize=10)
