@@ -9,13 +9,10 @@ same wrong answer, no tricks, the same score. test_sandbox.py grades them all wi
 `nbgrader autograde` and checks each score and what the grader recorded.
 """
 
-from pathlib import Path
-
 import nbformat
 
-from notebooks import fill_in, grade_id, solutions
+from notebooks import ROOT, fill_in, grade_id, notebook_path, reference_answers
 
-ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "01_perceptron"
 BAD_SAMPLES = ROOT / "tests" / "samples" / "bad"
 LISTENER_PORT = 47613  # test_sandbox.py listens here on the host's loopback
@@ -117,10 +114,8 @@ def build(release, reference):
 
 def load():
     """The release notebook (its path) and the reference answers from source/."""
-    (release_path,) = (ROOT / "release" / ASSIGNMENT).glob("*.ipynb")
-    (source_path,) = (ROOT / "source" / ASSIGNMENT).glob("*.ipynb")
-    reference = solutions(nbformat.read(source_path, as_version=4))
-    return release_path, nbformat.read(release_path, as_version=4), reference
+    release_path = notebook_path(ROOT / "release", ASSIGNMENT)
+    return release_path, nbformat.read(release_path, as_version=4), reference_answers(ASSIGNMENT)
 
 
 if __name__ == "__main__":

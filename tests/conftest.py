@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from notebooks import ROOT, notebook_path  # noqa: F401 (shared with the test modules)
+
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "source").iterdir() if p.is_dir())
 BIN = Path(sys.executable).parent  # the virtual env's bin/: nbgrader runs alembic from PATH
 
@@ -18,12 +19,6 @@ def nbgrader(*args, cwd):
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     return subprocess.run([str(BIN / "nbgrader"), *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=900)
-
-
-def notebook_path(folder, assignment):
-    """The one notebook of an assignment inside ``folder`` (source/ or release/ of some course)."""
-    (path,) = (folder / assignment).glob("*.ipynb")
-    return path
 
 
 @pytest.fixture(scope="session")

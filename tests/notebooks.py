@@ -1,10 +1,12 @@
 """Notebook helpers for the tests: run one in a real kernel, fill in a student's answers."""
 
 import re
+from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
+ROOT = Path(__file__).resolve().parent.parent
 SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.M)
 
 
@@ -30,6 +32,17 @@ def solutions(source_notebook):
     """grade_id -> the instructor's answer code, markers removed, for every answer cell."""
     return {grade_id(c): SOLUTION_MARKER.sub("", c.source) for c in source_notebook.cells
             if c.metadata.get("nbgrader", {}).get("solution")}
+
+
+def notebook_path(folder, assignment):
+    """The one notebook of an assignment inside ``folder`` (source/ or release/ of some course)."""
+    (path,) = (folder / assignment).glob("*.ipynb")
+    return path
+
+
+def reference_answers(assignment):
+    """grade_id -> answer code of the course's own source notebook of ``assignment``."""
+    return solutions(nbformat.read(notebook_path(ROOT / "source", assignment), as_version=4))
 
 
 def fill_in(release_notebook, answers):

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import nbformat
 
-from notebooks import fill_in, solutions
+from notebooks import ROOT, fill_in, notebook_path, reference_answers
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "tests" / "samples" / "good"
 
 
@@ -24,8 +23,7 @@ def cases(assignment):
     """Named submissions of one assignment: name -> (answers to fill into the release, items
     expected to score 0). The reference, answers written another way, the untouched notebook,
     the first half answered, and one case per classic mistake ("mistake-<name>")."""
-    (source,) = (ROOT / "source" / assignment).glob("*.ipynb")
-    reference = solutions(nbformat.read(source, as_version=4))
+    reference = reference_answers(assignment)
     sample = runpy.run_path(str(ROOT / "tests" / "submissions" / f"{assignment}.py"))
     items = list(reference)
     half = items[: (len(items) + 1) // 2]
@@ -55,16 +53,16 @@ def sampled_assignments():
 
 def points(assignment):
     """item -> the points of its test cell."""
-    (source,) = (ROOT / "source" / assignment).glob("*.ipynb")
+    source = nbformat.read(notebook_path(ROOT / "source", assignment), as_version=4)
     return {c.metadata["nbgrader"]["grade_id"].removeprefix("test_"): c.metadata["nbgrader"]["points"]
-            for c in nbformat.read(source, as_version=4).cells if c.metadata.get("nbgrader", {}).get("grade")}
+            for c in source.cells if c.metadata.get("nbgrader", {}).get("grade")}
 
 
 def build():
     """relative path -> notebook, for every sample of every assignment."""
     built = {}
     for folder in sorted(p for p in (ROOT / "release").iterdir() if p.is_dir()):
-        (release_path,) = folder.glob("*.ipynb")
+        release_path = notebook_path(ROOT / "release", folder.name)
         release = nbformat.read(release_path, as_version=4)
         for student, (answers, _) in sample_class(folder.name).items():
             built[Path(student, folder.name, release_path.name)] = fill_in(release, answers)

@@ -22,7 +22,7 @@ from playwright.sync_api import sync_playwright
 
 from conftest import ROOT, notebook_path
 from lab import CHROMIUM_ARGS, JupyterLab, chromium_or_explain, copy_tree
-from notebooks import fill_in, solutions
+from notebooks import fill_in, reference_answers
 
 RELEASED = sorted(p.name for p in (ROOT / "release").iterdir() if p.is_dir())
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -117,7 +117,7 @@ def lab(chromium, tmp_path_factory):
     root = copy_tree(ROOT / "release", base / "student")
     for assignment in RELEASED:
         target = notebook_path(root, assignment)
-        answers = solutions(nbformat.read(notebook_path(ROOT / "source", assignment), as_version=4))
+        answers = reference_answers(assignment)
         nbformat.write(fill_in(nbformat.read(target, as_version=4), answers), target)
     releases = start_releases(base / "exchange", base / "course")
     config = f"c.Exchange.root = {str(base / 'exchange')!r}\n"   # every course in it: just ours

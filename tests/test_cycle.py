@@ -16,7 +16,7 @@ import pytest
 
 import samples
 from conftest import BIN, ROOT, nbgrader, notebook_path
-from notebooks import fill_in, solutions
+from notebooks import fill_in, reference_answers
 
 ASSIGNMENT = "01_perceptron"
 
@@ -59,7 +59,7 @@ def test_two_students_through_the_exchange(tmp_path):
         done = nbgrader(*step, cwd=course)
         assert done.returncode == 0, done.stderr
 
-    reference = solutions(nbformat.read(notebook_path(ROOT / "source", ASSIGNMENT), as_version=4))
+    reference = reference_answers(ASSIGNMENT)
     step_mistake = {"step_function": "def step_function(x):\n    return (np.asarray(x) >= 0).astype(int)\n"}
     for student, answers in {"alice": reference, "bob": {**reference, **step_mistake}}.items():
         home = tmp_path / student

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from conftest import BIN, ROOT, notebook_path
-from notebooks import fill_in, solutions
+from notebooks import fill_in, reference_answers
 
 ASSIGNMENT = "01_perceptron"
 
@@ -70,7 +70,7 @@ def test_grading_with_a_postgresql_gradebook(tmp_path, postgres):
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "source", course / "source")
     release = nbformat.read(notebook_path(ROOT / "release", ASSIGNMENT), as_version=4)
-    reference = solutions(nbformat.read(notebook_path(ROOT / "source", ASSIGNMENT), as_version=4))
+    reference = reference_answers(ASSIGNMENT)
     no_bias = {"perceptron": "def perceptron(x, w, b):\n    return step_function(np.asarray(x) @ np.asarray(w))\n"}
     for student, answers in {"ada": reference, "ben": {**reference, **no_bias}}.items():
         target = course / "submitted" / student / ASSIGNMENT / "perceptron.ipynb"
