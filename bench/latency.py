@@ -5,6 +5,9 @@ other choices over every option; check boxes both ways) and every change is time
 the value to the end of the redraw it triggers (the demo's own observer calls ``update()``, which
 draws and renders the PNG), which is what a student waits for. The control is put back afterwards.
 
+Then every button (Step, Epoch, run, take the step, reset...) is pressed a few times and each
+press timed the same way: what it computes (a training run, say) plus the redraw.
+
 Side by side, after each redraw, the same picture is drawn whole by ``savefig`` (what every
 redraw cost before demos blitted over a kept background, course/live_figure.py), so the speed-up
 is measured in the same run on the same machine.
@@ -15,6 +18,7 @@ import io
 import statistics
 import time
 
+import ipywidgets as widgets
 import matplotlib
 import numpy as np
 
@@ -22,6 +26,7 @@ from course.live_figure import STYLE
 from course.widgets.base import Demo
 
 SLIDER_POINTS = 21
+PRESSES = 5
 
 
 def live_demos():
@@ -88,6 +93,25 @@ def time_demo(demo):
     return sorted(times), sorted(cpu_times), sorted(full_times)
 
 
+def time_buttons(demo):
+    """{button label: sorted seconds of PRESSES presses} for every button of the demo."""
+    return {button.description: sorted(_timed(button.click) for _ in range(PRESSES))
+            for button in _buttons(demo.widget)}
+
+
+def _buttons(widget):
+    if isinstance(widget, widgets.Button):
+        yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _buttons(child)
+
+
+def _timed(action):
+    began = time.perf_counter()
+    action()
+    return time.perf_counter() - began
+
+
 def full_draw_seconds(figure):
     began = time.perf_counter()
     with matplotlib.rc_context(STYLE):
@@ -116,6 +140,9 @@ def measure_live_demos():
             "full_draw_p95_ms": full_p95,
             "speedup_p95": round(full_p95 / p95, 2) if times else None,
             "problem": getattr(demo, "problem", None),
+            "buttons": {label: {"presses": len(ts), "p50_ms": milliseconds(statistics.median, ts),
+                                "max_ms": milliseconds(max, ts)}
+                        for label, ts in time_buttons(demo).items()},
         }
     return results
 

@@ -93,6 +93,17 @@ def table(results):
     return "\n".join(lines)
 
 
+def button_table(results):
+    """Button presses (what the press computes, plus the redraw), one row per button."""
+    lines = ["| demo | button | presses | p50 ms | max ms |", "|---|---|---:|---:|---:|"]
+    for result in results["notebooks"].values():
+        for demo, figures in result["demos"].items():
+            for label, press in figures.get("buttons", {}).items():
+                lines.append(f"| {demo} | {label} | {press['presses']} | {shown(press['p50_ms'])} "
+                             f"| {shown(press['max_ms'])} |")
+    return "\n".join(lines)
+
+
 def shown(value):
     return "–" if value is None else str(value)
 
@@ -126,7 +137,7 @@ def main(argv=None):
     runs = results["notebooks"].values()
     results["total"] = {"kernel_start_s": round(sum(r["kernel_start_s"] for r in runs), 2),
                         "execution_s": round(sum(r["execution_s"] for r in runs), 2)}
-    text = table(results)
+    text = table(results) + "\n\nButton presses:\n\n" + button_table(results)
     print(text)
     if not args.no_write:
         (BENCH / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

@@ -349,14 +349,14 @@ class TrainingPlayground(Demo):
         self.loss_line.set_data(epochs, losses)
         if len(losses):
             # limits on round numbers, so most steps and runs leave them (and the ticks) alone
-            self.ax_loss.set_xlim(0, round_up(len(losses) - 1))
+            self.ax_loss.set_xlim(0, round_up(max(len(losses) - 1, 10)))
             low, high = np.floor(np.log10(losses.min() / 1.2)), np.ceil(np.log10(losses.max() * 1.2))
             self.ax_loss.set_ylim(10 ** low, 10 ** high)
             # over one or two decades, labels at 1, 2 and 5 too, so the loss can be read off
             self.ax_loss.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5) if high - low <= 2 else (1,)))
             title = f"{len(losses)} epochs · last loss {losses[-1]:.4f}"
         else:
-            self.ax_loss.set_xlim(0, 1)
-            self.ax_loss.set_ylim(1e-3, 1)
+            self.ax_loss.set_xlim(0, 10)
+            self.ax_loss.set_ylim(0.01, 1)
             title = "press “step” or “run” to train"
         self.ax_loss.set_title(title, fontsize=10)
