@@ -31,6 +31,7 @@ import functools
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -74,6 +75,20 @@ def bwrap_help(bwrap):
 
 class SandboxUnavailable(RuntimeError):
     """The sandbox is switched on but cannot be used on this machine."""
+
+
+def private_folder(path):
+    """``path``, created if missing, once sure it is a folder of this user that nobody else can
+    write: in a shared /tmp another user could have made it first and planted links in it."""
+    path.mkdir(mode=0o700, exist_ok=True)
+    info = path.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a folder"
+        raise SandboxUnavailable(
+            f"{path} must be a folder of user {os.getuid()} that only that user can write; it is {kind} "
+            f"of user {info.st_uid} with mode {stat.filemode(info.st_mode)}. Remove it (no kernel is "
+            "using it then) and grade again.")
+    return path
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -224,10 +239,9 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def _claim_uid(self):
         """Take a uid no other sandboxed kernel on this machine is using (a lock file per uid)."""
-        locks = Path(tempfile.gettempdir()) / "nbgrader-sandbox-uids"
-        locks.mkdir(mode=0o700, exist_ok=True)
+        locks = private_folder(Path(tempfile.gettempdir()) / "nbgrader-sandbox-uids")
         for uid in range(self.first_uid, self.first_uid + 4096):
-            handle = open(locks / str(uid), "w")
+            handle = os.fdopen(os.open(locks / str(uid), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600), "r+")
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

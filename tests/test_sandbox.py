@@ -20,6 +20,7 @@ from nbgrader.api import Gradebook
 
 from bad_samples import ASSIGNMENT, BAD_SAMPLES, LISTENER_PORT, bad_cases, build, load
 from conftest import ROOT, nbgrader
+from grader.sandbox import SandboxUnavailable, private_folder
 from notebooks import fill_in, grade_id
 
 # Short limits keep the run short: a cell times out after 10 s, and an interrupted kernel that
@@ -244,3 +245,16 @@ def test_a_missing_bubblewrap_is_named_with_its_remedy(tmp_path):
     assert done.returncode != 0
     assert "needs bubblewrap" in done.stderr and "apt-get install bubblewrap" in done.stderr
     assert "SandboxedKernelManager.enabled = False" in done.stderr
+
+
+def test_the_uid_lock_folder_must_be_the_graders_own(tmp_path):
+    assert private_folder(tmp_path / "mine") == tmp_path / "mine"
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open").chmod(0o777)
+    foreign = tmp_path / "foreign"
+    foreign.mkdir(mode=0o700)
+    os.chown(foreign, os.getuid() + 1, os.getgid())
+    (tmp_path / "link").symlink_to(tmp_path / "mine")
+    for name in ("open", "foreign", "link"):
+        with pytest.raises(SandboxUnavailable, match="Remove it .* and grade again"):
+            private_folder(tmp_path / name)
