@@ -38,13 +38,17 @@ def grade(course, assignments, full_feedback=False, workers=()):
     """Autograde (in parallel, grader.parallel), then feedback and grades.csv for everyone.
 
     A submission that cannot be graded is reported and recorded; the others still get their
-    feedback and grades, and the command then exits non-zero so the instructor looks."""
+    feedback and grades, and the command then exits non-zero so the instructor looks. Students
+    are created from the submission folders' names only while the gradebook has no roster: with
+    one, a folder name not on it (a typo?) is reported instead."""
     assignments = assignments or submitted_assignments(course)
     if not assignments:
         raise SystemExit(f"Nothing to grade: {course / 'submitted'} has no <student>/<assignment>/ folders.")
     for assignment in assignments:
         ensure_in_gradebook(course, assignment)
-    autograded = subprocess.run([sys.executable, "-m", "grader.parallel", *assignments, "--create",
+    with Gradebook(db_url(course)) as gradebook:
+        create = "--no-create" if gradebook.students else "--create"
+    autograded = subprocess.run([sys.executable, "-m", "grader.parallel", *assignments, create,
                                  "--course", str(course), *workers], cwd=course)
     for assignment in assignments:
         nbgrader("generate_feedback", assignment, "--force", course=course,

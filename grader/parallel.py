@@ -248,7 +248,8 @@ class ParallelAutograde(Autograde):
             self.outcome(
                 student, "unknown-student",
                 f"'{student}' is not a student in the gradebook: nothing recorded (a typo in "
-                f"the folder name? add the student with `nbgrader db student add`)")
+                f"the folder name? or add the student: `python -m grader roster students.csv` or "
+                f"`nbgrader db student add {student}`), then grade again")
             return []
         if self.expected is None:
             self.expected = self.gradebook_call(self.expected_notebooks, assignment)

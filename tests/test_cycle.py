@@ -21,11 +21,11 @@ from notebooks import fill_in, reference_answers
 ASSIGNMENT = "01_perceptron"
 
 
-def course_command(*args, cwd):
+def course_command(*args, cwd, succeeds=True):
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     done = subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=1200)
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert (done.returncode == 0) == succeeds, done.stdout + done.stderr
     return done
 
 
@@ -89,6 +89,13 @@ def test_two_students_through_the_exchange(tmp_path):
     assert "use `x &gt; 0`, not `x &gt;= 0`" in page, "bob's feedback names his mistake"
     assert "BEGIN HIDDEN TESTS" not in page and "default_rng" not in page, "hidden tests stay hidden"
     assert "hidden tests ran here" in page
+
+    # with a roster, a folder name that is not on it is reported, not made a new student
+    shutil.copytree(course / "submitted" / "alice", course / "submitted" / "alcie")
+    done = course_command("grade", cwd=course, succeeds=False)
+    assert "'alcie' is not a student in the gradebook" in done.stdout + done.stderr
+    assert "python -m grader roster" in done.stdout + done.stderr
+    assert grades(course) == {(ASSIGNMENT, "alice"): 12.0, (ASSIGNMENT, "bob"): 10.0}
 
 
 @pytest.fixture(scope="module")
