@@ -8,9 +8,11 @@ goes on. The tests that need what the cell should have defined fail on their own
 
 Before every graded test cell (and every locked set-up cell) the grader also puts back what a
 submission may have replaced to pass everything: the functions of `numpy`, `numpy.testing`,
-`course` and `builtins`, the names the set-up cells defined (`np`, `check`), and IPython's
-hooks (input and AST transformers, event callbacks, the shell's methods, a trace function).
-What it put back is noted in the test cell's output.
+`course` and `builtins`, the names the set-up cells defined (`np`, `check`), IPython's hooks
+(input and AST transformers, event callbacks, the shell's methods, a trace function) and the
+objects that carry a failed test's error to the grader (the kernel's session and sockets, the
+display hook and publisher). What it put back is noted in the test cell's output, and what the
+code under test replaces while a test runs fails that test.
 
 Wired in by nbgrader_config.py, for `nbgrader autograde` and for anything built on nbgrader's
 Autograde converter:
@@ -46,7 +48,19 @@ GUARD = r'''
 def _install(key):
     import builtins, sys
     shell = get_ipython()
-    kernel = getattr(shell, "kernel", None)
+    # where the objects that carry a test's error to the grader hang, parents first
+    carrier_paths = ("displayhook", "display_pub", "displayhook.session", "displayhook.pub_socket",
+                     "display_pub.session", "display_pub.pub_socket", "kernel", "kernel.session",
+                     "kernel.iopub_socket")
+
+    def resolve(path):
+        owner = shell
+        for part in path.split("."):
+            owner = getattr(owner, part, None)
+        return owner
+
+    carriers = {path: resolve(path) for path in carrier_paths if resolve(path) is not None}
+    owners = list({id(o): o for o in (shell, *carriers.values())}.values())
     watched = ("numpy", "course")
     modules, names, saved_names = {}, {}, {}
     hooks = {}
@@ -60,8 +74,8 @@ def _install(key):
                 continue
             if name == "builtins" or name.split(".")[0] in watched:
                 modules[name] = (module, {k: v for k, v in vars(module).items() if is_function(v)})
-        for owner in (shell, kernel):
-            for klass in type(owner).__mro__ if owner is not None else ():
+        for owner in owners:
+            for klass in type(owner).__mro__:
                 if klass not in hooks:
                     hooks[klass] = {k: v for k, v in vars(klass).items() if callable(v)}
         hooks.setdefault("lists", {
@@ -81,6 +95,11 @@ def _install(key):
 
     def restore():
         changed = []
+        for path, carrier in carriers.items():
+            if resolve(path) is not carrier:
+                parent, _, attr = path.rpartition(".")
+                setattr(resolve(parent) if parent else shell, attr, carrier)
+                changed.append(f"shell.{path}")
         for name, (module, functions) in modules.items():
             if sys.modules.get(name) is not module:
                 sys.modules[name] = module
@@ -101,7 +120,8 @@ def _install(key):
                 if vars(klass).get(attr, restore) is not value:
                     setattr(klass, attr, value)
                     changed.append(f"{klass.__name__}.{attr}")
-        for owner, own in ((shell, shell_own), (kernel, kernel_own)):
+        for owner in owners:
+            own = owners_own[id(owner)]
             for attr in shadows(owner):
                 if attr not in own:
                     delattr(owner, attr)
@@ -131,12 +151,9 @@ def _install(key):
 
     def shadows(owner):
         """Instance attributes hiding a method of the class (shell.run_cell = ...)."""
-        if owner is None:
-            return []
         return [a for a in vars(owner) if callable(getattr(type(owner), a, None))]
 
-    shell_own = {a: vars(shell)[a] for a in shadows(shell)}
-    kernel_own = {a: vars(kernel)[a] for a in shadows(kernel)}
+    owners_own = {id(o): {a: vars(o)[a] for a in shadows(o)} for o in owners}
     import numpy, numpy.testing, course.checks  # the real ones: nothing of the student's has run
     remember()
     setattr(sys, key, {"before_setup": before_setup, "after_setup": after_setup, "restore": restore})

@@ -41,6 +41,30 @@ sys.modules["numpy"] = _real
 
 WRONG_RELU = "def relu(x):\n    return np.abs(np.asarray(x, dtype=float))\n"
 WRONG_SIGMOID = "def sigmoid(x):\n    return np.zeros_like(np.asarray(x, dtype=float))\n"
+# nbgrader scores a test cell by its errors: the kernel's messages are rewritten on their way out,
+# the error dropped and the failed reply turned into a success
+HIDE_FAILURES = """
+
+def hide_failures(session, send):
+    def send_no_failure(stream, kind, content=None, *args, **kwargs):
+        if kind == "error":
+            return None
+        if kind == "execute_reply" and content.get("status") == "error":
+            content = {"status": "ok", "execution_count": content.get("execution_count"),
+                       "user_expressions": {}, "payload": []}
+        return send(stream, kind, content, *args, **kwargs)
+    session.send = send_no_failure
+"""
+SILENCE_ERRORS = HIDE_FAILURES + """
+hide_failures(get_ipython().kernel.session, get_ipython().kernel.session.send)
+"""
+SILENCE_WHILE_TESTED = HIDE_FAILURES + """
+
+def sigmoid(x):
+    session = get_ipython().kernel.session
+    hide_failures(session, type(session).send.__get__(session))
+    return np.zeros_like(np.asarray(x, dtype=float))
+"""
 
 
 def bad_cases(reference):
@@ -95,6 +119,8 @@ def _single_changes(reference):
         "displayhook-cheat": ("sigmoid", "import sys\n\ndef sigmoid(x):\n"
                               "    sys.displayhook(1.0)  # a value shown in the test cell, read as its grade\n"
                               "    return np.zeros_like(np.asarray(x, dtype=float))\n", ["sigmoid"], {}),
+        "silence-errors": ("sigmoid", WRONG_SIGMOID + SILENCE_ERRORS, ["sigmoid"], {}),
+        "silence-while-tested": ("sigmoid", SILENCE_WHILE_TESTED, ["sigmoid"], {}),
         "wrong-sigmoid": ("sigmoid", WRONG_SIGMOID, ["sigmoid"], {}),
     }
 

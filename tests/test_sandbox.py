@@ -55,12 +55,15 @@ RECORDED = {
     "monkeypatch-numpy": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
     "monkeypatch-checks": ("test_tanh", "AssertionError", "should be 0.761594"),
     "patch-while-tested": ("test_sigmoid", "TamperingDetected", "replaced numpy.allclose"),
+    "silence-errors": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
+    "silence-while-tested": ("test_sigmoid", "TamperingDetected", "replaced Session.send"),
     "wrong-sigmoid": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
 }
 # What the grader notes (stdout) before a test whose checks the submission had replaced
 PUT_BACK = {
     "monkeypatch-numpy": ("test_sigmoid", ["numpy.allclose", "numpy.testing.assert_allclose"]),
     "monkeypatch-checks": ("test_tanh", ["course.checks.check", "course.checks._close", "check"]),
+    "silence-errors": ("test_sigmoid", ["Session.send"]),
 }
 KERNEL_KILLERS = ["segfault", "os-exit", "exit-call", "unstoppable-loop", "fork-bomb"]
 
@@ -230,7 +233,8 @@ def test_running_again_changes_nothing(graded):
 def test_the_cheats_work_without_the_defences(tmp_path):
     """Proof that the samples cheat: unconfined, or without the guard, they score full marks."""
     unconfined = make_course(tmp_path / "unconfined", ["read-solutions", "numpy-shadow"])
-    unguarded = make_course(tmp_path / "unguarded", ["monkeypatch-numpy", "monkeypatch-checks"])
+    unguarded = make_course(tmp_path / "unguarded", ["monkeypatch-numpy", "monkeypatch-checks", "silence-errors",
+                                                     "silence-while-tested"])
     for root, option in [(unconfined, "--SandboxedKernelManager.enabled=False"),
                          (unguarded, "--RobustExecute.guard_checks=False")]:
         done = nbgrader("autograde", ASSIGNMENT, "--create", option, cwd=root)
