@@ -47,7 +47,9 @@ def grade(course, assignments, full_feedback=False, workers=()):
     for assignment in assignments:
         ensure_in_gradebook(course, assignment)
     with Gradebook(db_url(course)) as gradebook:
-        create = "--no-create" if gradebook.students else "--create"
+        # students made from folder names have no name or email; a roster's have
+        roster = any(s.first_name or s.last_name or s.email for s in gradebook.students)
+    create = "--no-create" if roster else "--create"
     autograded = subprocess.run([sys.executable, "-m", "grader.parallel", *assignments, create,
                                  "--course", str(course), *workers], cwd=course)
     for assignment in assignments:

@@ -51,7 +51,9 @@ def _install(key):
     # where the objects that carry a test's error to the grader hang, parents first
     carrier_paths = ("displayhook", "display_pub", "displayhook.session", "displayhook.pub_socket",
                      "display_pub.session", "display_pub.pub_socket", "kernel", "kernel.session",
-                     "kernel.iopub_socket")
+                     "kernel.iopub_socket", "kernel.iopub_socket.io_thread",
+                     "kernel.iopub_socket.io_thread.socket", "kernel.shell_stream",
+                     "kernel.shell_stream.socket")
 
     def resolve(path):
         owner = shell
@@ -63,7 +65,7 @@ def _install(key):
     owners = list({id(o): o for o in (shell, *carriers.values())}.values())
     watched = ("numpy", "course")
     modules, names, saved_names = {}, {}, {}
-    hooks = {}
+    classes, hooks = {}, {}   # class -> (its callables, all its keys); IPython's hook lists
 
     def is_function(value):
         return callable(value) or type(value) is type(sys)
@@ -76,8 +78,8 @@ def _install(key):
                 modules[name] = (module, {k: v for k, v in vars(module).items() if is_function(v)})
         for owner in owners:
             for klass in type(owner).__mro__:
-                if klass not in hooks:
-                    hooks[klass] = {k: v for k, v in vars(klass).items() if callable(v)}
+                if klass not in classes:
+                    classes[klass] = ({k: v for k, v in vars(klass).items() if callable(v)}, set(vars(klass)))
         hooks.setdefault("lists", {
             attr: list(getattr(shell, attr)) for attr in
             ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")})
@@ -95,6 +97,15 @@ def _install(key):
 
     def restore():
         changed = []
+        for klass, (functions, keys) in classes.items():
+            for attr, value in functions.items():
+                if vars(klass).get(attr, restore) is not value:
+                    setattr(klass, attr, value)
+                    changed.append(f"{klass.__name__}.{attr}")
+            for attr in set(vars(klass)) - keys:   # a method added to a subclass hides its parent's
+                if callable(vars(klass)[attr]) or isinstance(vars(klass)[attr], property):
+                    delattr(klass, attr)
+                    changed.append(f"{klass.__name__}.{attr}")
         for path, carrier in carriers.items():
             if resolve(path) is not carrier:
                 parent, _, attr = path.rpartition(".")
@@ -113,13 +124,6 @@ def _install(key):
             if shell.user_ns.get(name, restore) is not value:
                 shell.user_ns[name] = value
                 changed.append(name)
-        for klass, functions in hooks.items():
-            if not isinstance(klass, type):
-                continue
-            for attr, value in functions.items():
-                if vars(klass).get(attr, restore) is not value:
-                    setattr(klass, attr, value)
-                    changed.append(f"{klass.__name__}.{attr}")
         for owner in owners:
             own = owners_own[id(owner)]
             for attr in shadows(owner):
@@ -129,7 +133,12 @@ def _install(key):
                     setattr(owner, attr, own[attr])
                 else:
                     continue
-                changed.append(f"{type(owner).__name__}.{attr}")
+                changed.append(f"{type(owner).__name__}.{attr} (of the object)")
+        for session, functions in sessions.items():
+            for attr, value in functions.items():
+                if getattr(session, attr) is not value:
+                    setattr(session, attr, value)
+                    changed.append(f"{type(session).__name__}.{attr} (of the object)")
         for attr, value in hooks["lists"].items():
             if getattr(shell, attr) != value:
                 getattr(shell, attr)[:] = value
@@ -154,6 +163,10 @@ def _install(key):
         return [a for a in vars(owner) if callable(getattr(type(owner), a, None))]
 
     owners_own = {id(o): {a: vars(o)[a] for a in shadows(o)} for o in owners}
+    # a session's pack and unpack are traitlets values, which vars() does not show (other objects'
+    # callable traits change between cells: the kernel's _sys_raw_input)
+    sessions = {carrier: {name: getattr(carrier, name) for name in ("pack", "unpack")}
+                for path, carrier in carriers.items() if path.endswith("session")}
     import numpy, numpy.testing, course.checks  # the real ones: nothing of the student's has run
     remember()
     setattr(sys, key, {"before_setup": before_setup, "after_setup": after_setup, "restore": restore})

@@ -79,15 +79,19 @@ class SandboxUnavailable(RuntimeError):
 
 def private_folder(path):
     """``path``, created if missing, once sure it is a folder of this user that nobody else can
-    write: in a shared /tmp another user could have made it first and planted links in it."""
-    path.mkdir(mode=0o700, exist_ok=True)
+    write: in a shared /tmp another user could have made it first and planted links in it. (Once
+    checked it stays ours: /tmp's sticky bit keeps others from renaming or replacing it.)"""
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
     info = path.lstat()
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
         kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a folder"
         raise SandboxUnavailable(
-            f"{path} must be a folder of user {os.getuid()} that only that user can write; it is {kind} "
-            f"of user {info.st_uid} with mode {stat.filemode(info.st_mode)}. Remove it (no kernel is "
-            "using it then) and grade again.")
+            f"{path} must be a folder of user {os.geteuid()} that only that user can write; it is {kind} "
+            f"of user {info.st_uid} with mode {stat.filemode(info.st_mode)}. Check that no grading is "
+            "running, remove it (as root) and grade again.")
     return path
 
 

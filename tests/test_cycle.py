@@ -98,6 +98,15 @@ def test_two_students_through_the_exchange(tmp_path):
     assert grades(course) == {(ASSIGNMENT, "alice"): 12.0, (ASSIGNMENT, "bob"): 10.0}
 
 
+def test_without_a_roster_every_submission_folder_is_a_student_run_after_run(tmp_path):
+    course = new_course(tmp_path)
+    for student in ("ann", "late"):
+        shutil.copytree(ROOT / "tests" / "samples" / "good" / "ada" / ASSIGNMENT,
+                        course / "submitted" / student / ASSIGNMENT)
+        course_command("grade", ASSIGNMENT, cwd=course)
+    assert grades(course) == {(ASSIGNMENT, "ann"): 12.0, (ASSIGNMENT, "late"): 12.0}
+
+
 @pytest.fixture(scope="module")
 def demo_class(tmp_path_factory):
     """The sample class graded by `python -m grader demo` in a fresh copy of the course."""
