@@ -14,15 +14,13 @@ is measured in the same run on the same machine.
 """
 
 import gc
-import io
 import statistics
 import time
 
 import ipywidgets as widgets
-import matplotlib
 import numpy as np
 
-from course.live_figure import STYLE
+from course.live_figure import full_draw_png
 from course.widgets.base import Demo
 
 SLIDER_POINTS = 21
@@ -87,7 +85,7 @@ def time_demo(demo):
             setattr(control, attribute, value)
             times.append(time.perf_counter() - began)
             cpu_times.append(time.process_time() - began_cpu)
-            full_times.append(full_draw_seconds(demo.figure))
+            full_times.append(_timed(lambda: full_draw_png(demo.figure)))
         for attribute, value in start.items():
             setattr(control, attribute, value)
     return sorted(times), sorted(cpu_times), sorted(full_times)
@@ -109,13 +107,6 @@ def _buttons(widget):
 def _timed(action):
     began = time.perf_counter()
     action()
-    return time.perf_counter() - began
-
-
-def full_draw_seconds(figure):
-    began = time.perf_counter()
-    with matplotlib.rc_context(STYLE):
-        figure.savefig(io.BytesIO(), format="png", pil_kwargs={"compress_level": 1})
     return time.perf_counter() - began
 
 

@@ -3,10 +3,9 @@
 import io
 
 import numpy as np
-import matplotlib
 from matplotlib.image import imread
 
-from course.live_figure import STYLE
+from course.live_figure import full_draw_png
 
 
 def assert_plot_shown(demo):
@@ -35,11 +34,3 @@ def sweep_every_slider(demo):
         for value in (control.min, control.max, start):
             control.value = value
             assert_plot_shown(demo)
-
-
-def full_draw_png(figure):
-    """The whole figure drawn afresh by savefig, in the demos' style."""
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(STYLE):
-        figure.savefig(buffer, format="png")
-    return buffer.getvalue()
