@@ -1,4 +1,4 @@
-# Neural Network Basics: `make lab` to study, `make test` to check everything.
+# Neural Network Basics: `make lab` to study, `make check` for the fast tests, `make test` for all.
 # Each target does its own set-up: a virtual env in .venv with requirements.txt installed.
 
 PYTHON ?= python3.11
@@ -7,7 +7,7 @@ BIN    := $(CURDIR)/$(VENV)/bin
 # nbgrader starts console scripts (alembic) by name, so the env's bin/ must be on PATH
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup test lab release grade report demo samples bench-grading bench
+.PHONY: setup check test lab release grade report demo samples bench-grading bench
 
 setup: $(VENV)/.installed
 
@@ -17,8 +17,13 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $@
 
+# The fast tier (minutes): no browser, no database, one real grading of a few submissions.
+check: setup
+	$(BIN)/python -m pytest -m "not slow"
+
+# Everything (what CI runs); the slowest tests are listed at the end.
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 # A self-learner's own copy of release/ lives in workspace/ (git-ignored): notebooks already there
 # are never overwritten, so `git pull` and `make lab` can't touch your answers.

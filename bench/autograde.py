@@ -28,18 +28,18 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbgrader.api import Gradebook
+
+from grader.environment import BIN, course_env
+from grader.gradebook import cell_grades
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
 sys.path.insert(0, str(ROOT / "tests"))
 from notebooks import fill_in  # noqa: E402
 from samples import cases  # noqa: E402
 
 
 def run(*cmd, cwd):
-    done = subprocess.run([str(c) for c in cmd], cwd=cwd, env=ENV, capture_output=True, text=True)
+    done = subprocess.run([str(c) for c in cmd], cwd=cwd, env=course_env(), capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"`{' '.join(map(str, cmd))}` failed:\n{done.stdout}{done.stderr}")
 
@@ -83,10 +83,8 @@ def bare_execution(notebooks, timeout=60):
 
 
 def cell_scores(course):
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        return {(s.student.id, s.assignment.name, g.notebook.name, g.name): g.score
-                for a in gb.assignments for s in a.submissions for nb in s.notebooks
-                for g in nb.grades}
+    return {(g.student, g.assignment, g.notebook, g.cell): g.score
+            for g in cell_grades(f"sqlite:///{course / 'gradebook.db'}")}
 
 
 def main():

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from grader.environment import BIN, course_env
+from grader.parallel import check_can_grade
 from grader.report import summarise, write_report
-
-BIN = Path(sys.executable).parent  # nbgrader starts alembic by name: keep the env's bin/ on PATH
 
 
 def nbgrader(*args, course, **env_vars):
@@ -108,16 +108,19 @@ def main(argv=None):
     sample = commands.add_parser("demo", help="grade the sample class shipped under tests/samples")
     sample.add_argument("--samples", type=Path, default=Path("tests/samples"))
     args = parser.parse_args(argv)
-    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+    os.environ["PATH"] = course_env()["PATH"]  # in-process gradebooks start alembic too
     course = args.course.resolve()
     if not (course / "nbgrader_config.py").exists():
         raise SystemExit(f"{course} is not a course folder (no nbgrader_config.py): use --course.")
+    if args.command in ("grade", "demo"):
+        check_can_grade(course)  # before anything is copied or added to the gradebook
     if args.command == "roster":
         if not args.csv.exists():
             raise SystemExit(f"No roster at {args.csv}: a CSV with columns id,first_name,last_name,email.")
         nbgrader("db", "student", "import", str(args.csv.resolve()), course=course)
     elif args.command == "grade":
-        workers = [*(["-j", args.jobs] if args.jobs else []), *(["--scheduler", args.scheduler] if args.scheduler else [])]
+        workers = [*(["-j", args.jobs] if args.jobs else []),
+                   *(["--scheduler", args.scheduler] if args.scheduler else [])]
         grade(course, args.assignments, args.full_feedback, workers)
     elif args.command == "report":
         report(course, args.out)

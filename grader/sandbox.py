@@ -39,6 +39,7 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Integer, List, Unicode
+from traitlets.utils.importstring import import_item
 
 MiB = 1024 ** 2
 
@@ -93,6 +94,19 @@ def private_folder(path):
             f"of user {info.st_uid} with mode {stat.filemode(info.st_mode)}. Check that no grading is "
             "running, remove it (as root) and grade again.")
     return path
+
+
+def check_sandbox(config):
+    """Raise SandboxUnavailable when ``config`` (an nbgrader configuration) confines grading
+    kernels in this sandbox and bubblewrap is missing: said once, before anything is graded,
+    instead of once per submission."""
+    manager = config.Execute.get("kernel_manager_class")
+    manager = import_item(manager) if isinstance(manager, str) else manager
+    if not (isinstance(manager, type) and issubclass(manager, SandboxedKernelManager)):
+        return
+    sandbox = manager(config=config)
+    if sandbox.enabled and shutil.which(sandbox.bwrap) is None:
+        raise SandboxUnavailable(INSTALL_HINT)
 
 
 class SandboxedKernelManager(AsyncKernelManager):

@@ -9,11 +9,12 @@ import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from grader.environment import BIN, course_env
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Debian's chromium, headless: --disable-background-networking and friends keep it from
@@ -67,13 +68,10 @@ class JupyterLab:
             path.write_text(text)
 
     def __enter__(self):
-        bin_dir = Path(sys.executable).parent
-        env = {**os.environ,
-               "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-               "JUPYTER_CONFIG_DIR": str(self.home / "config"),
-               "JUPYTER_RUNTIME_DIR": str(self.home / "runtime"),
-               "JUPYTER_DATA_DIR": str(self.home / "data")}
-        command = [str(bin_dir / "jupyter"), "lab", "--no-browser", f"--port={self.port}",
+        env = course_env(JUPYTER_CONFIG_DIR=str(self.home / "config"),
+                         JUPYTER_RUNTIME_DIR=str(self.home / "runtime"),
+                         JUPYTER_DATA_DIR=str(self.home / "data"))
+        command = [str(BIN / "jupyter"), "lab", "--no-browser", f"--port={self.port}",
                    "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
                    f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
                    "--LabApp.expose_app_in_browser=True",

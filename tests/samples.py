@@ -38,12 +38,28 @@ def cases(assignment):
     return named
 
 
+SAMPLE_STUDENTS = ["ada", "ben", "cy", "dee", "eli", "fay"]
+
+
+def sample_students(assignment):
+    """The six sample students of one assignment: student -> the case they hand in."""
+    named = cases(assignment)
+    mistakes = [name for name in named if name.startswith("mistake-")]
+    chosen = ["reference", "written-another-way", "untouched", "first-half", mistakes[0],
+              mistakes[min(1, len(mistakes) - 1)]]
+    return dict(zip(SAMPLE_STUDENTS, chosen))
+
+
 def sample_class(assignment):
     """The six sample students' submissions of one assignment (see the module's docstring)."""
     named = cases(assignment)
-    mistakes = [name for name in named if name.startswith("mistake-")]
-    chosen = ["reference", "written-another-way", "untouched", "first-half", mistakes[0], mistakes[min(1, len(mistakes) - 1)]]
-    return {student: named[case] for student, case in zip(["ada", "ben", "cy", "dee", "eli", "fay"], chosen)}
+    return {student: named[case] for student, case in sample_students(assignment).items()}
+
+
+def other_students(assignment):
+    """A student for each case the sample class leaves out: student id -> case."""
+    chosen = set(sample_students(assignment).values())
+    return {f"{case}-{assignment}": case for case in cases(assignment) if case not in chosen}
 
 
 def sampled_assignments():

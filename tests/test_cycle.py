@@ -2,31 +2,21 @@
 
 Two students go through a temporary exchange: roster, generate, release, fetch, submit, collect,
 grade (autograde, feedback, grades.csv), release and fetch feedback. Then the sample class
-(`python -m grader demo`) is graded and reported on.
+(`python -m grader demo`, the shared ``graded_class``) is graded and reported on.
 """
 
 import csv
-import os
 import shutil
-import subprocess
-import sys
 
 import nbformat
 import pytest
 
 import samples
-from conftest import BIN, ROOT, nbgrader, notebook_path
+from conftest import ROOT, grader_command, nbgrader, notebook_path
 from notebooks import fill_in, reference_answers
 
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("bubblewrap", "kernel")]
 ASSIGNMENT = "01_perceptron"
-
-
-def course_command(*args, cwd, succeeds=True):
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    done = subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=1200)
-    assert (done.returncode == 0) == succeeds, done.stdout + done.stderr
-    return done
 
 
 def new_course(tmp_path):
@@ -54,7 +44,7 @@ def test_two_students_through_the_exchange(tmp_path):
     at_exchange = [f"--Exchange.root={exchange}"]
     (tmp_path / "roster.csv").write_text("id,first_name,last_name,email\n"
                                          "alice,Alice,Ada,alice@example.org\nbob,Bob,Byte,bob@example.org\n")
-    course_command("roster", str(tmp_path / "roster.csv"), cwd=course)
+    grader_command("roster", str(tmp_path / "roster.csv"), cwd=course)
     for step in (["generate_assignment", ASSIGNMENT], ["release_assignment", ASSIGNMENT, *at_exchange]):
         done = nbgrader(*step, cwd=course)
         assert done.returncode == 0, done.stderr
@@ -75,7 +65,7 @@ def test_two_students_through_the_exchange(tmp_path):
     done = nbgrader("collect", ASSIGNMENT, *at_exchange, cwd=course)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (course / "submitted").iterdir()) == ["alice", "bob"]
-    course_command("grade", cwd=course)
+    grader_command("grade", cwd=course)
     assert grades(course) == {(ASSIGNMENT, "alice"): 12.0, (ASSIGNMENT, "bob"): 10.0}
 
     done = nbgrader("release_feedback", ASSIGNMENT, *at_exchange, cwd=course)
@@ -92,7 +82,7 @@ def test_two_students_through_the_exchange(tmp_path):
 
     # with a roster, a folder name that is not on it is reported, not made a new student
     shutil.copytree(course / "submitted" / "alice", course / "submitted" / "alcie")
-    done = course_command("grade", cwd=course, succeeds=False)
+    done = grader_command("grade", cwd=course, succeeds=False)
     assert "'alcie' is not a student in the gradebook" in done.stdout + done.stderr
     assert "python -m grader roster" in done.stdout + done.stderr
     assert grades(course) == {(ASSIGNMENT, "alice"): 12.0, (ASSIGNMENT, "bob"): 10.0}
@@ -103,21 +93,12 @@ def test_without_a_roster_every_submission_folder_is_a_student_run_after_run(tmp
     for student in ("ann", "late"):
         shutil.copytree(ROOT / "tests" / "samples" / "good" / "ada" / ASSIGNMENT,
                         course / "submitted" / student / ASSIGNMENT)
-        course_command("grade", ASSIGNMENT, cwd=course)
+        grader_command("grade", ASSIGNMENT, cwd=course)
     assert grades(course) == {(ASSIGNMENT, "ann"): 12.0, (ASSIGNMENT, "late"): 12.0}
 
 
-@pytest.fixture(scope="module")
-def demo_class(tmp_path_factory):
-    """The sample class graded by `python -m grader demo` in a fresh copy of the course."""
-    course = new_course(tmp_path_factory.mktemp("demo"))
-    shutil.copytree(ROOT / "tests" / "samples", course / "tests" / "samples")
-    course_command("demo", cwd=course)
-    return course
-
-
-def test_demo_grades_every_sample_student_exactly(demo_class):
-    scores = grades(demo_class)
+def test_demo_grades_every_sample_student_exactly(graded_class):
+    scores = grades(graded_class)
     for assignment in samples.sampled_assignments():
         points = samples.points(assignment)
         for student, (_, lost) in samples.sample_class(assignment).items():
@@ -125,8 +106,8 @@ def test_demo_grades_every_sample_student_exactly(demo_class):
             assert scores[(assignment, student)] == expected, f"{student} in {assignment}"
 
 
-def test_demo_writes_a_class_report_naming_the_hard_exercises(demo_class):
-    page = (demo_class / "reports" / "class_report.html").read_text()
+def test_demo_writes_a_class_report_naming_the_hard_exercises(graded_class):
+    page = (graded_class / "reports" / "class_report.html").read_text()
     assert page.count("<img") == 2
     assert "Students who need help" in page
     assert "<td style='padding:2px 8px'>cy</td>" in page, "cy handed in nothing"

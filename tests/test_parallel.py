@@ -7,7 +7,6 @@ changes nothing; bad submissions get their own result and the others grade norma
 
 import csv
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -17,29 +16,27 @@ import time
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
 
-from conftest import BIN, ROOT, nbgrader, notebook_path
+from conftest import nbgrader, notebook_path
+from grader.environment import BIN, course_env
+from grader.gradebook import cell_grades
+from grader.gradebook import cell_scores as scores_of
 from notebooks import fill_in
 from samples import cases
 
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("bubblewrap", "kernel")]
 ASSIGNMENT = "01_perceptron"  # the machinery is the same for every notebook: one is enough
 CASES = cases(ASSIGNMENT)
 # a sample of the cases keeps the run time modest: full marks, zero, partial ones
 STUDENTS = ["reference", "written-another-way", "untouched",
             *[s for s in CASES if s.startswith("mistake-")][:3]]
-ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+ENV = course_env()
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    """A course (config, source/) whose assignment has been generated: copied by each test."""
-    root = tmp_path_factory.mktemp("generated")
-    shutil.copy(ROOT / "nbgrader_config.py", root)
-    shutil.copytree(ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
-    done = nbgrader("generate_assignment", ASSIGNMENT, cwd=root)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return root
+def generated(course):
+    """The session's generated course: copied by each test."""
+    return course
 
 
 def course_with(generated, target, students):
@@ -69,22 +66,14 @@ def parallel(root, *args, timeout=600):
 
 
 def gradebook_state(root):
-    """Everything autograde records, per student: submission, notebooks, cells (sorted)."""
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        state = {}
-        for student in gb.students:
-            for submission in student.submissions:
-                state[student.id] = (str(submission.timestamp), sorted(
-                    (nb.name, nb.flagged, sorted((g.name, g.auto_score, g.max_score, g.needs_manual_grade)
-                                                 for g in nb.grades))
-                    for nb in submission.notebooks))
-        return state
+    """Everything autograde records: every graded cell of every submission, with its notebook's
+    flag and its submission's timestamp."""
+    return cell_grades(f"sqlite:///{root / 'gradebook.db'}")
 
 
 def cell_scores(root):
     """student -> {test cell: score}."""
-    return {student: {cell: score for _, _, cells in notebooks for cell, score, _, _ in cells}
-            for student, (_, notebooks) in gradebook_state(root).items()}
+    return scores_of(f"sqlite:///{root / 'gradebook.db'}", ASSIGNMENT)
 
 
 def row_counts(root):
@@ -120,6 +109,10 @@ def test_local_cluster_scores_equal_serial_nbgrader(serial, local):
         expected = sum(serial[student].values())
         assert float(rows[student]["score"]) == expected, rows[student]
         assert (root / "autograded" / student / ASSIGNMENT / "perceptron.ipynb").exists()
+    # the --results file, byte for byte as scripts that read it expect
+    text = (root / "results.csv").read_bytes()
+    assert text.startswith(b"assignment,student,status,score,max_score,message,workers\r\n"), text
+    assert b"\r\n01_perceptron,reference,graded,12.0,12.0,,tcp://127.0.0.1:" in text, text
 
 
 def test_rerun_changes_nothing_and_force_regrades_the_same(serial, local):
@@ -216,11 +209,12 @@ def test_bad_submissions_each_get_a_result_and_the_rest_grade(generated, serial,
     assert status["stranger"][0] == "unknown-student" and "not a student in the gradebook" in status["stranger"][1]
 
     state = gradebook_state(root)
-    assert "stranger" not in state
+    assert "stranger" not in {grade.student for grade in state}
     assert cell_scores(root)["reference"] == serial["reference"]
     for student in ["not-json", "no-notebook", "renamed", "empty"]:
-        (_, [(_, flagged, cells)]) = state[student]
-        assert flagged and cells and all(score == 0 for _, score, _, _ in cells), (student, cells)
+        cells = [grade for grade in state if grade.student == student]
+        assert {grade.notebook for grade in cells} == {"perceptron"}, (student, cells)
+        assert all(grade.flagged and grade.score == 0 for grade in cells), (student, cells)
         assert not (root / "autograded" / student).exists()
 
     code, rows_again, output = parallel(root, "--no-create")

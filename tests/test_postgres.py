@@ -7,24 +7,24 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import BIN, ROOT, notebook_path
+from conftest import ROOT, grader_command, notebook_path, require
+from grader.environment import BIN, course_env
 from notebooks import fill_in, reference_answers
 
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("bubblewrap", "kernel")]
 ASSIGNMENT = "01_perceptron"
 
 
 def postgres_bin():
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found:
-        pytest.fail("PostgreSQL is not installed: `apt-get install -y postgresql` (Debian) "
-                    "provides the server this test starts on localhost.")
+    require(found, "PostgreSQL is not installed: `sudo apt-get install -y postgresql` (Debian) "
+                   "provides the server this test starts on localhost.")
     return os.path.dirname(found[-1])
 
 
@@ -77,11 +77,8 @@ def test_grading_with_a_postgresql_gradebook(tmp_path, postgres):
         target.parent.mkdir(parents=True)
         nbformat.write(fill_in(release, answers), target)
 
-    env = {**os.environ, "NBGRADER_DB_URL": postgres, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    for command in (["grade"], ["report"]):
-        done = subprocess.run([sys.executable, "-m", "grader", *command], cwd=course, env=env,
-                              capture_output=True, text=True, timeout=900)
-        assert done.returncode == 0, done.stdout + done.stderr
+    for command in ("grade", "report"):
+        grader_command(command, cwd=course, NBGRADER_DB_URL=postgres)
 
     assert not (course / "gradebook.db").exists(), "nothing may fall back to SQLite"
     with open(course / "grades.csv") as file:
@@ -89,6 +86,7 @@ def test_grading_with_a_postgresql_gradebook(tmp_path, postgres):
     assert scores == {"ada": 12.0, "ben": 9.0}
     page = (course / "reports" / "class_report.html").read_text()
     assert "perceptron" in page
-    listed = subprocess.run([str(BIN / "nbgrader"), "db", "student", "list"], cwd=course, env=env,
+    listed = subprocess.run([str(BIN / "nbgrader"), "db", "student", "list"], cwd=course,
+                            env=course_env(NBGRADER_DB_URL=postgres),
                             capture_output=True, text=True)
     assert "ada" in listed.stdout and "ben" in listed.stdout

@@ -16,19 +16,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
 
 from bad_samples import ASSIGNMENT, BAD_SAMPLES, LISTENER_PORT, bad_cases, build, load
-from conftest import ROOT, nbgrader
+from conftest import SHORT_TIMEOUTS, copy_course, grader_command, nbgrader
+from grader.gradebook import cell_grades
 from grader.sandbox import SandboxUnavailable, private_folder
 from notebooks import fill_in, grade_id
 
-# Short limits keep the run short: a cell times out after 10 s, and an interrupted kernel that
-# does not answer within 3 s is restarted.
-TEST_CONFIG = """
-c.Execute.timeout = 10
-c.RobustExecute.interrupt_grace = 3
-"""
 
 release_path, RELEASE, REFERENCE = load()
 BAD = bad_cases(REFERENCE)
@@ -68,15 +62,9 @@ PUT_BACK = {
 KERNEL_KILLERS = ["segfault", "os-exit", "exit-call", "unstoppable-loop", "fork-bomb"]
 
 
-def make_course(root, students, config=TEST_CONFIG):
-    """A course in ``root`` with 01_perceptron generated and ``students`` submitted."""
-    root.mkdir(exist_ok=True)
-    shutil.copy(ROOT / "nbgrader_config.py", root)
-    with open(root / "nbgrader_config.py", "a") as config_file:
-        config_file.write(config)
-    shutil.copytree(ROOT / "source" / ASSIGNMENT, root / "source" / ASSIGNMENT)
-    done = nbgrader("generate_assignment", ASSIGNMENT, cwd=root)
-    assert done.returncode == 0, done.stdout + done.stderr
+def make_course(course, root, students, config=SHORT_TIMEOUTS):
+    """A copy of the generated ``course`` in ``root`` with ``students`` submitted to 01_perceptron."""
+    copy_course(course, root, config)
     for student in students:
         target = root / "submitted" / student / ASSIGNMENT
         if student in HONEST:
@@ -113,23 +101,19 @@ class Listener:
 
 
 def scores(root):
-    """student -> {item: score} and student -> total, from the gradebook."""
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        items = {}
-        for student in gradebook.students:
-            (submission,) = [s for s in student.submissions if s.assignment.name == ASSIGNMENT]
-            (notebook,) = submission.notebooks
-            items[student.id] = {g.name.removeprefix("test_"): g.score for g in notebook.grades}
-        return items
+    """student -> {item: score}, from the gradebook."""
+    items = {}
+    for grade in cell_grades(f"sqlite:///{root / 'gradebook.db'}"):
+        if grade.assignment == ASSIGNMENT:
+            items.setdefault(grade.student, {})[grade.cell.removeprefix("test_")] = grade.score
+    return items
 
 
 def gradebook_rows(root):
     """Counts that a second run must leave as they are."""
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        submissions = [s for student in gradebook.students for s in student.submissions]
-        grades = [g for s in submissions for n in s.notebooks for g in n.grades]
-        return {"students": len(gradebook.students), "submissions": len(submissions),
-                "grades": len(grades), "manual": sum(g.needs_manual_grade for g in grades)}
+    grades = cell_grades(f"sqlite:///{root / 'gradebook.db'}")
+    return {"submissions": len({(g.assignment, g.student) for g in grades}), "grades": len(grades),
+            "manual": sum(g.needs_manual_grade for g in grades)}
 
 
 def expected(lost):
@@ -166,8 +150,8 @@ def orphans():
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root = make_course(tmp_path_factory.mktemp("sandbox"), [*HONEST, *BAD])
+def graded(course, tmp_path_factory, bubblewrap, kernel):
+    root = make_course(course, tmp_path_factory.mktemp("sandbox") / "course", [*HONEST, *BAD])
     listener = Listener(LISTENER_PORT)
     try:
         done = nbgrader("autograde", ASSIGNMENT, "--create", cwd=root)
@@ -186,6 +170,7 @@ def test_committed_bad_samples_are_what_the_builder_makes():
     assert sorted(p.name for p in BAD_SAMPLES.iterdir()) == sorted(BAD)
 
 
+@pytest.mark.slow
 def test_every_student_scores_exactly_what_the_bad_cell_costs(graded):
     root, _, _ = graded
     got = scores(root)
@@ -194,6 +179,15 @@ def test_every_student_scores_exactly_what_the_bad_cell_costs(graded):
     assert got == wanted
 
 
+@pytest.mark.slow
+def test_the_parallel_grader_scores_every_bad_sample_the_same(graded_class):
+    """The demo class (`python -m grader demo`) grades the bad samples too, on Dask workers."""
+    got = scores(graded_class)
+    assert {student: got[student] for student in BAD} == \
+        {student: expected(lost) for student, (_, lost, _) in BAD.items()}
+
+
+@pytest.mark.slow
 def test_each_bad_cell_says_why_in_its_output(graded):
     root, _, _ = graded
     for student, (cell, ename, words) in RECORDED.items():
@@ -204,6 +198,7 @@ def test_each_bad_cell_says_why_in_its_output(graded):
         assert "Note from the grader" in notes and all(name in notes for name in names), (student, notes)
 
 
+@pytest.mark.slow
 def test_the_host_is_untouched(graded):
     root, listener, _ = graded
     assert listener.connections == []
@@ -217,6 +212,7 @@ def test_the_host_is_untouched(graded):
     assert (root / "autograded" / "numpy-shadow" / ASSIGNMENT / "numpy.py").exists()  # it was there
 
 
+@pytest.mark.slow
 def test_running_again_changes_nothing(graded):
     root, _, _ = graded
     before, rows = scores(root), gradebook_rows(root)
@@ -230,10 +226,12 @@ def test_running_again_changes_nothing(graded):
     assert gradebook_rows(root) == rows
 
 
-def test_the_cheats_work_without_the_defences(tmp_path):
+@pytest.mark.slow
+@pytest.mark.usefixtures("bubblewrap", "kernel")
+def test_the_cheats_work_without_the_defences(course, tmp_path):
     """Proof that the samples cheat: unconfined, or without the guard, they score full marks."""
-    unconfined = make_course(tmp_path / "unconfined", ["read-solutions", "numpy-shadow"])
-    unguarded = make_course(tmp_path / "unguarded", ["monkeypatch-numpy", "monkeypatch-checks", "silence-errors",
+    unconfined = make_course(course, tmp_path / "unconfined", ["read-solutions", "numpy-shadow"])
+    unguarded = make_course(course, tmp_path / "unguarded", ["monkeypatch-numpy", "monkeypatch-checks", "silence-errors",
                                                      "silence-while-tested"])
     for root, option in [(unconfined, "--SandboxedKernelManager.enabled=False"),
                          (unguarded, "--RobustExecute.guard_checks=False")]:
@@ -243,12 +241,25 @@ def test_the_cheats_work_without_the_defences(tmp_path):
     assert "BEGIN SOLUTION" in printed(unconfined, "read-solutions", "relu")
 
 
-def test_a_missing_bubblewrap_is_named_with_its_remedy(tmp_path):
-    root = make_course(tmp_path, ["reference"])
+def test_a_missing_bubblewrap_is_named_with_its_remedy(course, tmp_path):
+    root = make_course(course, tmp_path / "course", ["reference"])
     done = nbgrader("autograde", ASSIGNMENT, "--create", "--SandboxedKernelManager.bwrap=no-such-bwrap", cwd=root)
     assert done.returncode != 0
     assert "needs bubblewrap" in done.stderr and "apt-get install bubblewrap" in done.stderr
     assert "SandboxedKernelManager.enabled = False" in done.stderr
+
+
+def test_the_course_commands_say_a_missing_bubblewrap_once_and_touch_nothing(course, tmp_path):
+    root = copy_course(course, tmp_path / "course", 'c.SandboxedKernelManager.bwrap = "no-such-bwrap"\n')
+    shutil.copytree(BAD_SAMPLES.parent, root / "tests" / "samples")
+    gradebook = (root / "gradebook.db").read_bytes()
+    for command in ("demo", "grade"):
+        done = grader_command(command, cwd=root, succeeds=False)
+        output = done.stdout + done.stderr
+        assert output.count("needs bubblewrap") == 1 and "apt-get install bubblewrap" in output, output
+        assert "Traceback" not in output, output
+    assert not (root / "submitted").exists(), "nothing copied"
+    assert (root / "gradebook.db").read_bytes() == gradebook, "the gradebook is unchanged"
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="making a folder of another user takes root")
