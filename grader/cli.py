@@ -22,6 +22,7 @@ from nbgrader.api import Gradebook
 from grader.environment import BIN, course_env
 from grader.parallel import check_can_grade
 from grader.report import summarise, write_report
+from grader.suspicious import scan_course, summary
 
 
 def nbgrader(*args, course, **env_vars):
@@ -56,6 +57,8 @@ def grade(course, assignments, full_feedback=False, workers=()):
         nbgrader("generate_feedback", assignment, "--force", course=course,
                  NBGRADER_FULL_FEEDBACK="1" if full_feedback else "0")
     nbgrader("export", "--to", "grades.csv", course=course)
+    for line in summary(scan_course(course, assignments)):
+        print(line)
     print(f"Grades: {course / 'grades.csv'}   Feedback: {course / 'feedback'}/<student>/<assignment>/")
     if autograded.returncode:
         raise SystemExit("Some submissions could not be graded: see the autograde table above.")
@@ -78,7 +81,7 @@ def db_url(course):
 
 
 def report(course, out):
-    path = write_report(summarise(db_url(course)), course / out)
+    path = write_report(summarise(db_url(course)), course / out, scan_course(course))
     print(f"Class report: {path}")
 
 

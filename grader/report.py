@@ -1,7 +1,7 @@
 """The class report: which exercises the class finds hard, and who needs help.
 
 `summarise` reads nbgrader's gradebook into plain numbers; `write_report` turns them into one
-self-contained HTML page with matplotlib plots.
+self-contained HTML page with matplotlib plots, and lists the code to review by hand.
 """
 
 import base64
@@ -79,7 +79,8 @@ def summarise(db_url):
     return ClassSummary(assignments, exercises, students)
 
 
-def write_report(summary, path):
+def write_report(summary, path, findings=()):
+    """The report as one HTML page at ``path``; ``findings``: suspicious code (grader.suspicious)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     hard = sorted((e for e in summary.exercises if e.scores), key=lambda e: -e.failure_rate)
@@ -98,6 +99,12 @@ def write_report(summary, path):
         _table(["student", "score", "out of", "not submitted"],
                [(s, f"{summary.students[s]['score']:g}", f"{summary.students[s]['max_score']:g}",
                  ", ".join(summary.students[s]["missing"]) or "-") for s in summary.needing_help()]),
+        "<h2>Review by hand</h2><p>Code that honest answers never need (reaching into the "
+        "interpreter, the grader or the operating system). The scores are unchanged: look, then "
+        "decide.</p>",
+        _table(["assignment", "student", "file", "cell", "line", "what"],
+               [(f.assignment, f.student, f.file, f.cell, f.line, f.what) for f in findings])
+        if findings else "<p>Nothing to review.</p>",
     ]
     path.write_text("<!doctype html><meta charset='utf-8'><title>Class report</title>"
                     "<body style='font-family:sans-serif;max-width:60em;margin:auto'>"

@@ -1,6 +1,6 @@
 """The fast tier's one real grading: `python -m grader grade` on 01_perceptron (sandboxed kernels,
-parallel workers, real nbgrader and gradebook, feedback, grades.csv) for three sample students
-and two bad samples. The full tier grades every sample (test_autograde.py, test_sandbox.py)."""
+parallel workers, real nbgrader and gradebook, feedback, grades.csv, the list of code to review
+by hand) for three sample students and two bad samples. The full tier grades every sample (test_autograde.py, test_sandbox.py)."""
 
 import csv
 import shutil
@@ -23,7 +23,10 @@ def test_a_small_class_with_bad_submissions_grades_exactly(course, tmp_path, bub
         for student in students:
             shutil.copytree(ROOT / "tests" / "samples" / group / student / ASSIGNMENT,
                             root / "submitted" / student / ASSIGNMENT)
-    grader_command("grade", ASSIGNMENT, cwd=root)
+    done = grader_command("grade", ASSIGNMENT, cwd=root)
+    review = done.stdout[done.stdout.index("Review by hand"):]
+    assert "os-exit  perceptron.ipynb  tanh, line 2: os._exit" in review, done.stdout
+    assert not any(student in review for student in STUDENTS), "honest answers are not listed"
 
     points = samples.points(ASSIGNMENT)
     lost = {student: broken for student, (_, broken) in samples.sample_class(ASSIGNMENT).items()}
