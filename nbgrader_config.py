@@ -30,33 +30,9 @@ c.ClearSolutions.code_stub = {
     "python": 'raise NotImplementedError("Replace this line with your code, then run the check below")'
 }
 
-# A cell that runs longer than this is stopped and counts as failed (e.g. an endless loop).
-c.Execute.timeout = 60
-c.Execute.interrupt_on_timeout = True
+# How this course grades: sandboxed kernels, a cell that kills or hangs its kernel costing only
+# that cell, deleted test cells put back, feedback without the hidden tests (grader/config.py:
+# another nbgrader course can grade the same way with these two lines).
+from grader.config import grade_safely  # noqa: E402
 
-# Student code is untrusted: autograde kernels run in a bubblewrap sandbox (grader/sandbox.py:
-# no network, no view of source/, gradebook.db or other students, memory, CPU and process
-# limits), and a cell that kills or hangs the kernel costs only that cell (grader/execute.py).
-# Without bubblewrap installed (Debian: apt-get install bubblewrap) grading stops with a message
-# saying so; `c.SandboxedKernelManager.enabled = False` grades unconfined instead.
-from grader.execute import RobustExecute  # noqa: E402
-from nbgrader.converters.autograde import Autograde  # noqa: E402
-from nbgrader.preprocessors import Execute  # noqa: E402
-
-c.Execute.kernel_manager_class = "grader.sandbox.SandboxedKernelManager"
-c.SandboxedKernelManager.enabled = True
-c.Autograde.autograde_preprocessors = [
-    RobustExecute if step is Execute else step
-    for step in Autograde.class_traits()["autograde_preprocessors"].default()
-]
-# A deleted test cell is put back (from the gradebook) and run, not skipped.
-c.OverwriteCells.add_missing_cells = True
-
-# Feedback names each failed check and its message but never shows hidden tests' code, so the
-# tests can be reused next term. NBGRADER_FULL_FEEDBACK=1 restores nbgrader's own feedback.
-if os.environ.get("NBGRADER_FULL_FEEDBACK") != "1":
-    c.GenerateFeedback.preprocessors = [
-        "nbgrader.preprocessors.GetGrades",
-        "grader.feedback.HideHiddenTests",
-        "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    ]
+grade_safely(c)
