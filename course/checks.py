@@ -28,6 +28,9 @@ _EXCEPTION_HINTS = (
      "the input was a Python list; start with `x = np.asarray(x)` so lists behave like arrays"),
     ("can't multiply sequence",
      "the input was a Python list; start with `x = np.asarray(x)` so lists behave like arrays"),
+    ("bad operand type for unary -: 'list'",
+     "the input was a Python list, which has no minus sign; start with `x = np.asarray(x, dtype=float)` "
+     "so lists behave like arrays"),
 )
 
 

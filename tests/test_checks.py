@@ -58,6 +58,11 @@ def test_list_inputs_get_a_hint_not_a_bare_traceback():
     assert "raised TypeError" in text and "np.asarray(x)" in text
 
 
+def test_a_minus_sign_on_a_list_gets_the_list_hint():
+    text = message(lambda x: 1 / (1 + np.exp(-x)), [0.0, 1.0], expect=[0.5, 0.7310585786300049], why="")
+    assert "bad operand type for unary -: 'list'" in text and "np.asarray(x, dtype=float)" in text
+
+
 def test_whole_array_if_gets_a_hint():
     text = message(lambda x: max(0, x), np.array([1.0, -1.0]), expect=[1.0, 0.0], why="")
     assert "element by element" in text
