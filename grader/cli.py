@@ -115,7 +115,7 @@ def main(argv=None):
     course = args.course.resolve()
     if not (course / "nbgrader_config.py").exists():
         raise SystemExit(f"{course} is not a course folder (no nbgrader_config.py): use --course.")
-    if args.command in ("grade", "demo"):
+    if args.command == "demo" or args.command == "grade" and not args.scheduler:
         check_can_grade(course)  # before anything is copied or added to the gradebook
     if args.command == "roster":
         if not args.csv.exists():

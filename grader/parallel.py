@@ -73,7 +73,8 @@ def autograde(assignments, students=(), jobs=None, scheduler=None, force=False,
         argv.append("--force")
     if create_student is not None:
         argv.append(f"--Autograde.create_student={create_student}")
-    with autograde_app(course_root, argv) as app:
+    # with a --scheduler the kernels run on the cluster's machines, not here: they check there
+    with autograde_app(course_root, argv, check=scheduler is None) as app:
         return grade_batch(app, assignments, students, jobs, scheduler, lock_timeout, progress)
 
 
@@ -85,16 +86,18 @@ def check_can_grade(course_root="."):
 
 
 @contextmanager
-def autograde_app(course_root, argv):
+def autograde_app(course_root, argv, check=True):
     """nbgrader's AutogradeApp, configured as `nbgrader autograde` run in ``course_root`` is
-    (working directory ``course_root`` meanwhile), once sure its sandbox can run here."""
+    (working directory ``course_root`` meanwhile); with ``check``, once sure its sandbox can run
+    on this machine."""
     here = os.getcwd()
     os.chdir(course_root)
     try:
         app = AutogradeApp()
         app.initialize(argv)
         try:
-            check_sandbox(app.config)
+            if check:
+                check_sandbox(app.config)
         except SandboxUnavailable as error:
             raise SystemExit(str(error)) from None
         yield app

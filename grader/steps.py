@@ -48,7 +48,8 @@ def execution_modules(config):
     else:
         steps = Autograde.class_traits()["autograde_preprocessors"].default()
     execution, _ = split_steps(steps)
-    # tqdm: a local worker imports the main module again (`python -m grader.parallel` imports it)
+    # tqdm: a local worker imports the main module again (`python -m grader.parallel` imports
+    # it); not grader.parallel itself: Python warns when a worker's main module was imported before
     modules = ["nbgrader.apps.autogradeapp", "nbclient", "tqdm", __name__,
                *(cls.__module__ for cls in execution)]
     manager = config.Execute.get("kernel_manager_class")

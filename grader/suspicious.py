@@ -22,7 +22,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 
 MODULES = {"ctypes", "gc", "builtins", "threading", "_thread", "concurrent", "multiprocessing",
            "inspect", "importlib", "socket", "subprocess", "signal"}
-NAMES = {"exec", "eval", "compile", "__import__", "globals", "get_ipython", "__builtins__",
+NAMES = {"exec", "eval", "compile", "__import__", "globals", "vars", "get_ipython", "__builtins__",
          "setattr", "delattr"}
 ATTRIBUTES = {"_getframe", "__code__", "f_back", "f_locals", "f_globals", "__globals__",
               "__builtins__", "__closure__", "__dict__", "__subclasses__"}
@@ -52,19 +52,30 @@ def scan_source(source, modules=MODULE_NAMES):
         tree = ast.parse(TransformerManager().transform_cell(source))
     except (SyntaxError, ValueError):
         return []   # code that does not parse cannot run either; its tests fail on their own
-    modules = set(modules) | imported_names(tree)
-    # the get_ipython() in IPython's spelling of a magic is the magic's, judged by its name
-    magics = {id(node.func.value.func) for node in ast.walk(tree)
-              if isinstance(node, ast.Call) and _magic_name(node) is not None}
-    found = {(getattr(node, "lineno", 0), what) for node in ast.walk(tree)
-             if id(node) not in magics and (what := _suspicious(node, modules))}
+    except Exception as error:  # noqa: BLE001: code nested too deep to parse (RecursionError, ...)
+        return [(1, f"code the scan cannot read ({type(error).__name__})")]
+    try:
+        aliases = {**{name: name for name in modules}, **imported_names(tree)}
+        # the get_ipython() in IPython's spelling of a magic or !command is judged with it
+        magics = {id(node.func.value.func) for node in ast.walk(tree)
+                  if isinstance(node, ast.Call) and _magic_name(node) is not None}
+        found = {(getattr(node, "lineno", 0), what) for node in ast.walk(tree)
+                 if id(node) not in magics and (what := _suspicious(node, aliases))}
+    except RecursionError:
+        return [(1, "code the scan cannot read (RecursionError)")]
     return sorted(found)
 
 
 def imported_names(tree):
-    """The names an ``import`` binds to a module in ``tree``."""
-    return {alias.asname or alias.name.split(".")[0] for node in ast.walk(tree)
-            if isinstance(node, ast.Import) for alias in node.names}
+    """name -> the module (or ``from`` module) it was imported from, for every import in ``tree``."""
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update({alias.asname or alias.name.split(".")[0]: alias.name.split(".")[0]
+                          for alias in node.names})
+        elif isinstance(node, ast.ImportFrom):
+            names.update({alias.asname or alias.name: node.module or "" for alias in node.names})
+    return names
 
 
 def _suspicious(node, modules):
@@ -72,11 +83,15 @@ def _suspicious(node, modules):
         hits = [a.name for a in node.names if a.name.split(".")[0] in MODULES]
         return f"import {', '.join(hits)}" if hits else None
     if isinstance(node, ast.ImportFrom):
-        hits = [node.module] if (node.module or "").split(".")[0] in MODULES else []
-        hits += [a.name for a in node.names if a.name in ATTRIBUTES | NAMES]
-        return f"from {node.module} import {', '.join(hits)}" if hits else None
+        module = node.module or ""
+        forbidden = ATTRIBUTES | NAMES | MODULE_ATTRIBUTES.get(module, set())
+        if module.split(".")[0] in MODULES or any(a.name in forbidden for a in node.names):
+            return f"from {module} import {', '.join(a.name for a in node.names)}"
+        return None
     if isinstance(node, ast.Call) and _magic_name(node) is not None:
         magic = _magic_name(node)
+        if magic == "!":
+            return "shell command (!)"
         return None if magic in HARMLESS_MAGICS else f"IPython magic %{magic}"
     if isinstance(node, ast.Name) and node.id in NAMES:
         return node.id
@@ -86,7 +101,7 @@ def _suspicious(node, modules):
                 return f"writes .{node.attr}"
             if _root_name(node) in modules:
                 return f"replaces {ast.unparse(node)}"
-        if node.attr in ATTRIBUTES or node.attr in MODULE_ATTRIBUTES.get(_root_name(node), ()):
+        if node.attr in ATTRIBUTES or node.attr in MODULE_ATTRIBUTES.get(modules.get(_root_name(node)), ()):
             return ast.unparse(node)
     return None
 
@@ -98,8 +113,13 @@ def _root_name(node):
 
 
 def _magic_name(call):
-    """The magic's name if ``call`` is how IPython spells %magic or %%magic, else None."""
+    """The magic's name if ``call`` is how IPython spells %magic or %%magic ("!" for a !command),
+    else None."""
     function = call.func
+    if (isinstance(function, ast.Attribute) and function.attr in ("system", "getoutput")
+            and isinstance(function.value, ast.Call) and isinstance(function.value.func, ast.Name)
+            and function.value.func.id == "get_ipython"):
+        return "!"
     if (isinstance(function, ast.Attribute) and function.attr in ("run_line_magic", "run_cell_magic")
             and isinstance(function.value, ast.Call) and isinstance(function.value.func, ast.Name)
             and function.value.func.id == "get_ipython" and call.args
@@ -108,16 +128,22 @@ def _magic_name(call):
     return None
 
 
-def student_cells(notebook, given=frozenset()):
-    """(label, source) of every code cell a student could have written: not locked, not a test,
-    and not one of the ``given`` sources (the release's own cells, left as they were)."""
+def student_cells(notebook, given=None):
+    """(label, source) of every code cell a student could have written: all but the ``given``
+    notebook's (the release's) locked and test cells, which autograde puts back by their
+    grade_id, and its other cells left as they were. A cell's own metadata decides nothing:
+    the student controls it."""
+    given_ids, given_sources = set(), set()
+    for cell in given.cells if given else ():
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade_id") and (meta.get("locked") or meta.get("grade") and not meta.get("solution")):
+            given_ids.add(meta["grade_id"])
+        given_sources.add(cell.source)
     cells = []
     for index, cell in enumerate(notebook.cells, start=1):
-        meta = cell.metadata.get("nbgrader", {})
-        if (cell.cell_type != "code" or meta.get("locked") or (meta.get("grade") and not meta.get("solution"))
-                or cell.source in given):
-            continue
-        cells.append((meta.get("grade_id") or f"cell {index}", cell.source))
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.cell_type == "code" and grade_id not in given_ids and cell.source not in given_sources:
+            cells.append((grade_id or f"cell {index}", cell.source))
     return cells
 
 
@@ -140,13 +166,12 @@ def scan_submission(folder, student, assignment, release=None):
         if notebook is None:
             continue
         given = read_notebook(os.path.join(release, name)) if release else None
-        given_sources = frozenset(c.source for c in given.cells) if given else frozenset()
         findings += [Finding(student, assignment, name, label, line, what)
-                     for label, source in student_cells(notebook, given_sources)
+                     for label, source in student_cells(notebook, given)
                      for line, what in scan_source(source)]
     for path in sorted(glob(os.path.join(folder, "*.py"))):
         name = os.path.basename(path)
-        if name not in given_files:
+        if name not in given_files and os.path.isfile(path):
             with open(path, encoding="utf-8", errors="replace") as file:
                 findings += [Finding(student, assignment, name, "file", line, what)
                              for line, what in scan_source(file.read())]

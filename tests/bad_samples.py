@@ -9,6 +9,9 @@ same wrong answer, no tricks, the same score. test_sandbox.py grades them all wi
 `nbgrader autograde` and checks each score and what the grader recorded.
 """
 
+import socket
+import threading
+
 import nbformat
 
 from notebooks import ROOT, fill_in, grade_id, notebook_path, reference_answers
@@ -65,6 +68,31 @@ def sigmoid(x):
     hide_failures(session, type(session).send.__get__(session))
     return np.zeros_like(np.asarray(x, dtype=float))
 """
+
+
+class Listener:
+    """A TCP server on the host's loopback that records whoever connects (nobody should)."""
+
+    def __init__(self, port):
+        self.server = socket.create_server(("127.0.0.1", port))
+        self.server.settimeout(0.5)
+        self.connections, self.running = [], True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while self.running:
+            try:
+                connection, peer = self.server.accept()
+            except OSError:
+                continue
+            self.connections.append(peer)
+            connection.close()
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        self.server.close()
 
 
 def bad_cases(reference):

@@ -8,6 +8,7 @@ fails them instead, so a CI machine can never pass without running everything.
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 
@@ -15,6 +16,7 @@ import nbformat
 import pytest
 
 import samples
+from bad_samples import LISTENER_PORT, Listener
 from grader.environment import BIN, course_env
 from notebooks import ROOT, fill_in, notebook_path  # noqa: F401 (shared with the test modules)
 
@@ -82,6 +84,13 @@ def course(tmp_path_factory):
     return root
 
 
+def gradebook_row_counts(root):
+    """Rows per table of a course's sqlite gradebook: what a second run must leave as it is."""
+    with sqlite3.connect(root / "gradebook.db") as db:
+        return {table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                for table in ("student", "submitted_assignment", "submitted_notebook", "grade")}
+
+
 def copy_course(course, target, config=""):
     """A copy of the generated ``course`` in ``target``, with ``config`` added to its nbgrader_config.py."""
     shutil.copytree(course, target)
@@ -108,5 +117,10 @@ def graded_class(course, tmp_path_factory, bubblewrap, kernel):
             target = root / "submitted" / student / assignment / release_path.name
             target.parent.mkdir(parents=True)
             nbformat.write(fill_in(release, named[case][0]), target)
-    grader_command("demo", cwd=root)
+    listener = Listener(LISTENER_PORT)   # the `network` sample tries to reach it: nobody may
+    try:
+        grader_command("demo", cwd=root)
+    finally:
+        listener.close()
+    assert listener.connections == [], "a sandboxed kernel reached the host's network"
     return root

@@ -17,7 +17,7 @@ import time
 import nbformat
 import pytest
 
-from conftest import nbgrader, notebook_path
+from conftest import gradebook_row_counts, nbgrader, notebook_path
 from grader.environment import BIN, course_env
 from grader.gradebook import cell_grades
 from grader.gradebook import cell_scores as scores_of
@@ -76,12 +76,6 @@ def cell_scores(root):
     return scores_of(f"sqlite:///{root / 'gradebook.db'}", ASSIGNMENT)
 
 
-def row_counts(root):
-    with sqlite3.connect(root / "gradebook.db") as db:
-        return {table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-                for table in ("student", "submitted_assignment", "submitted_notebook", "grade")}
-
-
 @pytest.fixture(scope="module")
 def serial(generated, tmp_path_factory):
     """The reference: plain serial `nbgrader autograde` of STUDENTS."""
@@ -117,21 +111,21 @@ def test_local_cluster_scores_equal_serial_nbgrader(serial, local):
 
 def test_rerun_changes_nothing_and_force_regrades_the_same(serial, local):
     root, _ = local
-    before, counts = gradebook_state(root), row_counts(root)
+    before, counts = gradebook_state(root), gradebook_row_counts(root)
     graded = root / "autograded" / "reference" / ASSIGNMENT / "perceptron.ipynb"
     mtime = graded.stat().st_mtime
 
     code, rows, output = parallel(root, "-j", "2")
     assert code == 0, output
     assert {row["status"] for row in rows.values()} == {"skipped"}, rows
-    assert gradebook_state(root) == before and row_counts(root) == counts
+    assert gradebook_state(root) == before and gradebook_row_counts(root) == counts
     assert graded.stat().st_mtime == mtime
 
     code, rows, output = parallel(root, "-j", "2", "--force", "--student", "reference",
                                   "--student", "untouched")
     assert code == 0, output
     assert {s: r["status"] for s, r in rows.items()} == {"reference": "graded", "untouched": "graded"}
-    assert gradebook_state(root) == before and row_counts(root) == counts
+    assert gradebook_state(root) == before and gradebook_row_counts(root) == counts
 
 
 @pytest.fixture
@@ -210,6 +204,8 @@ def test_bad_submissions_each_get_a_result_and_the_rest_grade(generated, serial,
 
     state = gradebook_state(root)
     assert "stranger" not in {grade.student for grade in state}
+    with sqlite3.connect(root / "gradebook.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM student WHERE id = 'stranger'").fetchone()[0] == 0
     assert cell_scores(root)["reference"] == serial["reference"]
     for student in ["not-json", "no-notebook", "renamed", "empty"]:
         cells = [grade for grade in state if grade.student == student]

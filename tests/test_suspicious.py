@@ -3,11 +3,12 @@ listed, no honest answer of the course is, and the scan reads code without runni
 
 import shutil
 
+import nbformat
 import pytest
 
 import samples
 from bad_samples import ASSIGNMENT, BAD_SAMPLES
-from conftest import ASSIGNMENTS, ROOT
+from conftest import ASSIGNMENTS, ROOT, notebook_path
 from grader.suspicious import scan_course, scan_source, scan_submission
 
 # bad sample -> what the scan must name (the rest break the grader without such code: the
@@ -44,10 +45,17 @@ FLAGGED = {
     ("get_ipython().run_cell('x')", "get_ipython"),
     ("%load_ext autoreload", "IPython magic %load_ext"),
     ("import numpy as n\nn.isclose = None", "replaces n.isclose"),
+    ("from course import checks\nchecks.check = print", "replaces checks.check"),
+    ("from numpy import testing\ntesting.assert_allclose = print", "replaces testing.assert_allclose"),
+    ("from os import _exit", "from os import _exit"),
+    ("import os as o\no._exit(0)", "o._exit"),
+    ("vars(np)['allclose'] = print", "vars"),
+    ("!pip install numpy", "shell command (!)"),
+    ("from importlib import reload", "from importlib import reload"),
 ])
 def test_each_kind_of_suspicious_code_is_named_with_its_line(code, what):
     found = scan_source(code)
-    assert any(name.startswith(what) for _, name in found), found
+    assert any(name == what or name.startswith(what) and what.endswith(" ") for _, name in found), found
     assert all(line >= 1 for line, _ in found)
 
 
@@ -55,6 +63,27 @@ def test_ordinary_code_and_harmless_magics_are_not_flagged():
     code = "%timeit relu(np.ones(10))\nimport numpy as np\nout = np.maximum(0, x)\nself_x = obj.value\n"
     assert scan_source(code) == []
     assert scan_source("def broken(:\n") == []   # cannot parse: cannot run, nothing to flag
+
+
+def test_code_too_deep_to_parse_is_listed_not_a_crash(tmp_path):
+    assert scan_source("x = np" + ".a" * 5000)[0][1].startswith("code the scan cannot read")
+    folder = tmp_path / "sub"
+    (folder / "notes.py").mkdir(parents=True)   # a folder whose name ends in .py
+    (folder / "deep.py").write_text("y = " + "-" * 200000 + "1\n")
+    assert [f.what.startswith("code the scan cannot read") for f in scan_submission(folder, "s", "a")] == [True]
+
+
+def test_cell_metadata_cannot_hide_code_from_the_scan(tmp_path):
+    release = nbformat.read(notebook_path(ROOT / "release", ASSIGNMENT), as_version=4)
+    notebook = nbformat.from_dict(release)
+    hidden = nbformat.v4.new_code_cell("import ctypes", metadata={"nbgrader": {"locked": True}})
+    fake_test = nbformat.v4.new_code_cell("import os\nos._exit(0)", metadata={"nbgrader": {
+        "grade": True, "solution": False, "locked": True, "grade_id": "test_mine", "points": 1}})
+    notebook.cells += [hidden, fake_test]
+    (tmp_path / "s").mkdir()
+    nbformat.write(notebook, tmp_path / "s" / "perceptron.ipynb")
+    found = {f.what for f in scan_submission(tmp_path / "s", "s", ASSIGNMENT, ROOT / "release" / ASSIGNMENT)}
+    assert found == {"import ctypes", "os._exit"}
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -80,5 +109,6 @@ def test_every_cheat_of_the_bad_samples_is_listed_and_the_rest_are_not(tmp_path)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_the_cells_a_release_gives_are_not_flagged(assignment):
-    assert scan_submission(ROOT / "release" / assignment, "untouched", assignment) == []
+def test_no_notebook_of_the_sample_class_is_flagged(assignment):
+    for folder in sorted((ROOT / "tests" / "samples" / "good").glob(f"*/{assignment}")):
+        assert scan_submission(folder, folder.parent.name, assignment, ROOT / "release" / assignment) == []
