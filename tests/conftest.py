@@ -100,7 +100,7 @@ def copy_course(course, target, config=""):
 
 
 @pytest.fixture(scope="session")
-def graded_class(course, tmp_path_factory, bubblewrap, kernel):
+def graded_class(bubblewrap, kernel, course, tmp_path_factory):
     """The one grading of every sample submission, shared by the tests that read it.
 
     `python -m grader demo` (what `make demo` runs) on the sample class of tests/samples (six

@@ -127,7 +127,7 @@ def orphans():
 
 
 @pytest.fixture(scope="module")
-def graded(course, tmp_path_factory, bubblewrap, kernel):
+def graded(bubblewrap, kernel, course, tmp_path_factory):
     root = make_course(course, tmp_path_factory.mktemp("sandbox") / "course", [*HONEST, *BAD])
     listener = Listener(LISTENER_PORT)
     try:

@@ -17,7 +17,7 @@ STUDENTS = ["ada", "cy", "eli"]          # full marks, nothing answered, a class
 BAD = {"os-exit": "KernelDied", "edited-test": "AssertionError"}   # kills its kernel; rewrites a test
 
 
-def test_a_small_class_with_bad_submissions_grades_exactly(course, tmp_path, bubblewrap, kernel):
+def test_a_small_class_with_bad_submissions_grades_exactly(bubblewrap, kernel, course, tmp_path):
     root = copy_course(course, tmp_path / "course", SHORT_TIMEOUTS)
     for group, students in (("good", STUDENTS), ("bad", BAD)):
         for student in students:
