@@ -88,8 +88,7 @@ def _suspicious(node, modules):
         if module.split(".")[0] in MODULES or any(a.name in forbidden for a in node.names):
             return f"from {module} import {', '.join(a.name for a in node.names)}"
         return None
-    if isinstance(node, ast.Call) and _magic_name(node) is not None:
-        magic = _magic_name(node)
+    if isinstance(node, ast.Call) and (magic := _magic_name(node)) is not None:
         if magic == "!":
             return "shell command (!)"
         return None if magic in HARMLESS_MAGICS else f"IPython magic %{magic}"
@@ -116,14 +115,12 @@ def _magic_name(call):
     """The magic's name if ``call`` is how IPython spells %magic or %%magic ("!" for a !command),
     else None."""
     function = call.func
-    if (isinstance(function, ast.Attribute) and function.attr in ("system", "getoutput")
-            and isinstance(function.value, ast.Call) and isinstance(function.value.func, ast.Name)
-            and function.value.func.id == "get_ipython"):
+    if not (isinstance(function, ast.Attribute) and isinstance(function.value, ast.Call)
+            and isinstance(function.value.func, ast.Name) and function.value.func.id == "get_ipython"):
+        return None
+    if function.attr in ("system", "getoutput"):
         return "!"
-    if (isinstance(function, ast.Attribute) and function.attr in ("run_line_magic", "run_cell_magic")
-            and isinstance(function.value, ast.Call) and isinstance(function.value.func, ast.Name)
-            and function.value.func.id == "get_ipython" and call.args
-            and isinstance(call.args[0], ast.Constant)):
+    if function.attr in ("run_line_magic", "run_cell_magic") and call.args and isinstance(call.args[0], ast.Constant):
         return str(call.args[0].value)
     return None
 

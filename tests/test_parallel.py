@@ -17,7 +17,7 @@ import time
 import nbformat
 import pytest
 
-from conftest import gradebook_row_counts, nbgrader, notebook_path
+from conftest import copy_course, gradebook_row_counts, nbgrader, notebook_path
 from grader.environment import BIN, course_env
 from grader.gradebook import cell_grades
 from grader.gradebook import cell_scores as scores_of
@@ -33,15 +33,9 @@ STUDENTS = ["reference", "written-another-way", "untouched",
 ENV = course_env()
 
 
-@pytest.fixture(scope="module")
-def generated(course):
-    """The session's generated course: copied by each test."""
-    return course
-
-
-def course_with(generated, target, students):
-    """A copy of ``generated`` with the sample submissions of ``students`` in submitted/."""
-    shutil.copytree(generated, target)
+def course_with(course, target, students):
+    """A copy of the generated ``course`` with the sample submissions of ``students`` in submitted/."""
+    copy_course(course, target)
     release_path = notebook_path(target / "release", ASSIGNMENT)
     release = nbformat.read(release_path, as_version=4)
     for student in students:
@@ -77,18 +71,18 @@ def cell_scores(root):
 
 
 @pytest.fixture(scope="module")
-def serial(generated, tmp_path_factory):
+def serial(course, tmp_path_factory):
     """The reference: plain serial `nbgrader autograde` of STUDENTS."""
-    root = course_with(generated, tmp_path_factory.mktemp("serial") / "course", STUDENTS)
+    root = course_with(course, tmp_path_factory.mktemp("serial") / "course", STUDENTS)
     done = nbgrader("autograde", ASSIGNMENT, cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
     return cell_scores(root)
 
 
 @pytest.fixture(scope="module")
-def local(generated, tmp_path_factory):
+def local(course, tmp_path_factory):
     """The same submissions through the parallel command on a local cluster of two workers."""
-    root = course_with(generated, tmp_path_factory.mktemp("local") / "course", STUDENTS)
+    root = course_with(course, tmp_path_factory.mktemp("local") / "course", STUDENTS)
     code, rows, output = parallel(root, "-j", "2")
     assert code == 0, output
     return root, rows
@@ -158,9 +152,9 @@ def dask_cluster(tmp_path):
                 process.kill()
 
 
-def test_dask_scheduler_with_two_workers_scores_equal_serial(generated, serial, dask_cluster, tmp_path):
+def test_dask_scheduler_with_two_workers_scores_equal_serial(course, serial, dask_cluster, tmp_path):
     students = ["reference", "untouched", *STUDENTS[3:5]]
-    root = course_with(generated, tmp_path / "course", students)
+    root = course_with(course, tmp_path / "course", students)
     code, rows, output = parallel(root, "--scheduler", dask_cluster)
     assert code == 0, output
     assert {row["status"] for row in rows.values()} == {"graded"}, rows
@@ -169,9 +163,9 @@ def test_dask_scheduler_with_two_workers_scores_equal_serial(generated, serial, 
     assert len(workers) == 2, f"the work went to {workers}"
 
 
-def bad_course(generated, target):
+def bad_course(course, target):
     """One good student, and each batch-level bad submission, all known to the gradebook but one."""
-    root = course_with(generated, target, ["reference"])
+    root = course_with(course, target, ["reference"])
     good = root / "submitted" / "reference" / ASSIGNMENT / "perceptron.ipynb"
     folder = root / "submitted"
     (folder / "not-json" / ASSIGNMENT).mkdir(parents=True)
@@ -189,8 +183,8 @@ def bad_course(generated, target):
     return root
 
 
-def test_bad_submissions_each_get_a_result_and_the_rest_grade(generated, serial, tmp_path):
-    root = bad_course(generated, tmp_path / "course")
+def test_bad_submissions_each_get_a_result_and_the_rest_grade(course, serial, tmp_path):
+    root = bad_course(course, tmp_path / "course")
     code, rows, output = parallel(root, "--no-create")  # the default: a worker per core
     assert code == 1, output  # the unknown student was not recorded
     status = {s: (r["status"], r["message"]) for s, r in rows.items()}
@@ -233,9 +227,9 @@ def hold_lock(db_path, until):
         db.close()
 
 
-def test_locked_gradebook_is_waited_for(generated, serial, tmp_path):
+def test_locked_gradebook_is_waited_for(course, serial, tmp_path):
     """A lock held a while by another program: the command waits, then grades everyone."""
-    root = course_with(generated, tmp_path / "course", ["reference", "untouched"])
+    root = course_with(course, tmp_path / "course", ["reference", "untouched"])
     waiting = threading.Event()
     locker = threading.Thread(target=hold_lock, args=(root / "gradebook.db", waiting.is_set))
     locker.start()
@@ -259,8 +253,8 @@ def test_locked_gradebook_is_waited_for(generated, serial, tmp_path):
     assert cell_scores(root) == {s: serial[s] for s in ["reference", "untouched"]}
 
 
-def test_gradebook_locked_throughout_gets_a_clear_result_per_student(generated, tmp_path):
-    root = course_with(generated, tmp_path / "course", ["reference", "untouched"])
+def test_gradebook_locked_throughout_gets_a_clear_result_per_student(course, tmp_path):
+    root = course_with(course, tmp_path / "course", ["reference", "untouched"])
     done = threading.Event()
     locker = threading.Thread(target=hold_lock, args=(root / "gradebook.db", done.is_set))
     locker.start()
