@@ -6,13 +6,13 @@ costs only that cell, exactly as an ordinary exception there would: the grader r
 kernel, runs the notebook again with that cell left out, writes why into that cell's output, and
 goes on. The tests that need what the cell should have defined fail on their own (NameError).
 
-Before every graded test cell (and every locked set-up cell) the grader also puts back what a
-submission may have replaced to pass everything: the functions of `numpy`, `numpy.testing`,
-`course` and `builtins`, the names the set-up cells defined (`np`, `check`), IPython's hooks
-(input and AST transformers, event callbacks, the shell's methods, a trace function) and the
-objects that carry a failed test's error to the grader (the kernel's session and sockets, the
-display hook and publisher). What it put back is noted in the test cell's output, and what the
-code under test replaces while a test runs fails that test.
+The test cells never run in the student's kernel. They run on the trusted side (grader/trusted.py:
+a process of the grader's that never executes student code), which calls the student's functions
+in the student's kernel through the grader and compares their results itself; the student's code
+can change its own process as it likes and never reach a check. The locked set-up cells run on
+both sides. Each test cell's outputs (prints, errors, a partial-credit value) come back from the
+trusted side and are written into the notebook as a kernel would have written them, so nbgrader
+scores the notebook as usual.
 
 Wired in by nbgrader_config.py, for `nbgrader autograde` and for anything built on nbgrader's
 Autograde converter:
@@ -20,18 +20,30 @@ Autograde converter:
     c.Autograde.autograde_preprocessors = [...RobustExecute in place of Execute...]
 """
 
-import ast
+import atexit
 import copy
+import json
+import math
+import os
 import secrets
+import shutil
 import signal
+import subprocess
+import sys
+import tempfile
+import time
+import weakref
+from pathlib import Path
 from queue import Empty
+
+import nbformat
 
 from nbclient.exceptions import DeadKernelError
 from nbclient.util import ensure_async, run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_locked, is_solution
-from traitlets import Bool, Integer
+from traitlets import Integer
 
 
 class KernelStuck(Exception):
@@ -42,142 +54,76 @@ class KernelExit(Exception):
     """A cell asked the kernel to shut down (IPython's exit() or quit())."""
 
 
-# Runs in the kernel once, before the notebook. Everything lives in one closure, reachable only
-# through a randomly named attribute of `sys`; nothing is added to the user's namespace.
-GUARD = r'''
-def _install(key):
-    import builtins, sys
-    shell = get_ipython()
-    # where the objects that carry a test's error to the grader hang, parents first
-    carrier_paths = ("displayhook", "display_pub", "displayhook.session", "displayhook.pub_socket",
-                     "display_pub.session", "display_pub.pub_socket", "kernel", "kernel.session",
-                     "kernel.iopub_socket", "kernel.iopub_socket.io_thread",
-                     "kernel.iopub_socket.io_thread.socket", "kernel.shell_stream",
-                     "kernel.shell_stream.socket")
+STUDENT_SIDE = Path(__file__).with_name("student_side.py")
+# Runs in the student's kernel at its start: the grader's half there, reachable by a random name
+STUDENT_SIDE_INSTALL = """def _grader_install():
+    import sys
+    namespace = {{"__name__": "grader_student_side"}}
+    exec(compile({source!r}, "grader/student_side.py", "exec"), namespace)
+    setattr(sys, {key!r}, namespace["make_server"]({folder!r}, get_ipython().user_ns))
+_grader_install()
+del _grader_install
+"""
 
-    def resolve(path):
-        owner = shell
-        for part in path.split("."):
-            owner = getattr(owner, part, None)
-        return owner
 
-    carriers = {path: resolve(path) for path in carrier_paths if resolve(path) is not None}
-    owners = list({id(o): o for o in (shell, *carriers.values())}.values())
-    watched = ("numpy", "course")
-    modules, names, saved_names = {}, {}, {}
-    classes, hooks = {}, {}   # class -> (its callables, all its keys); IPython's hook lists
+class TrustedSideFailed(RuntimeError):
+    """The trusted side stopped answering (a bug of the grader's, never the student's doing)."""
 
-    def is_function(value):
-        return callable(value) or type(value) is type(sys)
 
-    def remember():
-        for name, module in list(sys.modules.items()):
-            if module is None or name in modules:
-                continue
-            if name == "builtins" or name.split(".")[0] in watched:
-                modules[name] = (module, {k: v for k, v in vars(module).items() if is_function(v)})
-        for owner in owners:
-            for klass in type(owner).__mro__:
-                if klass not in classes:
-                    classes[klass] = ({k: v for k, v in vars(klass).items() if callable(v)}, set(vars(klass)))
-        hooks.setdefault("lists", {
-            attr: list(getattr(shell, attr)) for attr in
-            ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")})
-        hooks.setdefault("events", {e: list(c) for e, c in shell.events.callbacks.items()})
+class TrustedProcess:
+    """The grader's end of the trusted side (grader/trusted.py), one process per grading process."""
 
-    def before_setup():
-        saved_names.clear()
-        saved_names.update({k: id(v) for k, v in shell.user_ns.items()})
+    def __init__(self):
+        self.folder = tempfile.mkdtemp(prefix="nbgrader-trusted-")
+        env = {**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+        self.process = subprocess.Popen([sys.executable, "-m", "grader.trusted"], cwd=self.folder, env=env,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
-    def after_setup():
-        for name, value in shell.user_ns.items():
-            if is_function(value) and saved_names.get(name) != id(value):
-                names[name] = value
-        remember()
+    def run(self, op, serve_student, **fields):
+        """Send one op; serve the student calls it makes; return its (outputs, execution count)."""
+        try:
+            self._send({"op": op, **fields})
+            while (message := self._receive())["op"] == "student":
+                self._send(serve_student(message["seq"]))
+        except BaseException:
+            self.close()   # stopped mid-cell (a kernel that died or hung): start afresh next time
+            raise
+        return message["outputs"], message["execution_count"]
 
-    def restore():
-        changed = []
-        for klass, (functions, keys) in classes.items():
-            for attr, value in functions.items():
-                if vars(klass).get(attr, restore) is not value:
-                    setattr(klass, attr, value)
-                    changed.append(f"{klass.__name__}.{attr}")
-            for attr in set(vars(klass)) - keys:   # a method added to a subclass hides its parent's
-                if callable(vars(klass)[attr]) or isinstance(vars(klass)[attr], property):
-                    delattr(klass, attr)
-                    changed.append(f"{klass.__name__}.{attr}")
-        for path, carrier in carriers.items():
-            if resolve(path) is not carrier:
-                parent, _, attr = path.rpartition(".")
-                setattr(resolve(parent) if parent else shell, attr, carrier)
-                changed.append(f"shell.{path}")
-        for name, (module, functions) in modules.items():
-            if sys.modules.get(name) is not module:
-                sys.modules[name] = module
-                changed.append(name)
-            current = vars(module)
-            for attr, value in functions.items():
-                if current.get(attr, restore) is not value:
-                    current[attr] = value
-                    changed.append(f"{name}.{attr}")
-        for name, value in names.items():
-            if shell.user_ns.get(name, restore) is not value:
-                shell.user_ns[name] = value
-                changed.append(name)
-        for owner in owners:
-            own = owners_own[id(owner)]
-            for attr in shadows(owner):
-                if attr not in own:
-                    delattr(owner, attr)
-                elif vars(owner)[attr] is not own[attr]:
-                    setattr(owner, attr, own[attr])
-                else:
-                    continue
-                changed.append(f"{type(owner).__name__}.{attr} (of the object)")
-        for session, functions in sessions.items():
-            for attr, value in functions.items():
-                if getattr(session, attr) is not value:
-                    setattr(session, attr, value)
-                    changed.append(f"{type(session).__name__}.{attr} (of the object)")
-        for attr, value in hooks["lists"].items():
-            if getattr(shell, attr) != value:
-                getattr(shell, attr)[:] = value
-                changed.append(f"IPython {attr}")
-        for event, callbacks in hooks["events"].items():
-            if shell.events.callbacks[event] != callbacks:
-                shell.events.callbacks[event][:] = callbacks
-                changed.append(f"IPython {event} callbacks")
-        if shell.custom_exceptions:
-            shell.custom_exceptions = ()
-            changed.append("IPython custom exception handler")
-        if sys.gettrace() is not None:
-            sys.settrace(None)
-            changed.append("sys.settrace")
-        if sys.getprofile() is not None:
-            sys.setprofile(None)
-            changed.append("sys.setprofile")
-        return changed
+    def alive(self):
+        return self.process.poll() is None
 
-    def shadows(owner):
-        """Instance attributes hiding a method of the class (shell.run_cell = ...)."""
-        return [a for a in vars(owner) if callable(getattr(type(owner), a, None))]
+    def close(self):
+        self.process.kill()
+        self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
-    owners_own = {id(o): {a: vars(o)[a] for a in shadows(o)} for o in owners}
-    # a session's pack and unpack are traitlets values, which vars() does not show (other objects'
-    # callable traits change between cells: the kernel's _sys_raw_input)
-    sessions = {carrier: {name: getattr(carrier, name) for name in ("pack", "unpack")}
-                for path, carrier in carriers.items() if path.endswith("session")}
-    import numpy, numpy.testing, course.checks  # the real ones: nothing of the student's has run
-    remember()
-    setattr(sys, key, {"before_setup": before_setup, "after_setup": after_setup, "restore": restore})
+    def _send(self, message):
+        self.process.stdin.write(json.dumps(message) + "\n")
+        self.process.stdin.flush()
 
-_install(%r)
-del _install
-'''
+    def _receive(self):
+        line = self.process.stdout.readline()
+        if not line:
+            raise TrustedSideFailed(f"the grader's trusted side exited (status {self.process.wait()}); "
+                                    "its error is in the log above")
+        return json.loads(line)
+
+
+_trusted = None
+
+
+def trusted_side():
+    """This process's trusted side, started on first use (and again if it stopped)."""
+    global _trusted
+    if _trusted is None or not _trusted.alive():
+        _trusted = TrustedProcess()
+        atexit.register(_trusted.close)
+    return _trusted
 
 
 class RobustExecute(Execute):
-    """nbgrader's Execute, made robust to kernels that die or hang and to monkeypatched checks."""
+    """nbgrader's Execute, robust to kernels that die or hang, with the tests on the trusted side."""
 
     max_kernel_failures = Integer(
         8, help="Restarts per notebook; after that, the cells from the last failure on are not run."
@@ -187,9 +133,6 @@ class RobustExecute(Execute):
     ).tag(config=True)
     shell_timeout_interval = Integer(
         1, help="Seconds between checks that the kernel is still alive while waiting for a reply."
-    ).tag(config=True)
-    guard_checks = Bool(
-        True, help="Put back numpy, course and IPython functions a submission replaced, before each test."
     ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
@@ -242,27 +185,21 @@ class RobustExecute(Execute):
             return cell, self.resources
         if cell.cell_type != "code" or not cell.source.strip():
             return super().preprocess_cell(cell, resources, index)
-        graded = is_grade(cell) and not is_solution(cell)
-        # the instructor's locked cells: nbgrader strips a grade_id the gradebook does not know
-        setup = (is_locked(cell) and not is_solution(cell) and not is_grade(cell)
-                 and bool(cell.metadata.get("nbgrader", {}).get("grade_id")))
-        restored = self._guard("restore") if graded or setup else []
-        if setup:
-            self._guard("before_setup")
+        if is_grade(cell) and not is_solution(cell):
+            return self._run_test(cell, index)
         self._running, self._asked_exit = index, False
         cell, resources = super().preprocess_cell(cell, resources, index)
         if self._asked_exit:  # the kernel stops a moment after answering: don't wait for that
             raise KernelExit()
         run_sync(self._silent)("")  # still alive after answering? If not, this cell is to blame
         self._running, self._last_done = None, index
-        if setup:
-            self._guard("after_setup")
-        if graded:
-            self._check_untouched(cell, index, restored, self._guard("restore"))
-            # nbgrader reads an execute_result in a test cell as partial credit and stops looking
-            # before a later error; the course's tests never return a value, so any result there
-            # came from student code (e.g. sys.displayhook(...)) and must not decide the score
-            cell.outputs = [o for o in cell.outputs if o.output_type != "execute_result"]
+        # the instructor's locked cells: nbgrader strips a grade_id the gradebook does not know
+        if is_locked(cell) and not is_grade(cell) and cell.metadata.get("nbgrader", {}).get("grade_id"):
+            outputs, _ = trusted_side().run("setup", self._serve_student, source=cell.source)
+            for output in outputs:
+                if output["output_type"] == "error":
+                    self.log.warning("Set-up cell %d failed on the trusted side: %s: %s",
+                                     index, output["ename"], output["evalue"])
         return cell, resources
 
     def on_cell_executed(self, **kwargs):
@@ -271,49 +208,59 @@ class RobustExecute(Execute):
         if any(p.get("source") == "ask_exit" and not p.get("keepkernel") for p in payload):
             self._asked_exit = True
 
-    def _check_untouched(self, cell, index, before, during):
-        """Fail a test whose checks the code under test replaced; note what was put back before."""
-        if before is None or during is None:
-            during = ["the grader's guard itself"]
-        elif before:
-            note = ("Note from the grader: before this test it put back what the notebook had "
-                    f"replaced: {', '.join(before)}.\n")
-            cell.outputs.insert(0, NotebookNode(output_type="stream", name="stdout", text=note))
-            self.log.warning("Cell %d: put back %s", index, ", ".join(before))
-        if during:
-            cell.outputs.append(error_output(
-                "TamperingDetected", "while this test ran, the code under test replaced "
-                f"{', '.join(during)}: the test cannot be trusted and counts as failed"))
-            self.log.warning("Cell %d: code under test replaced %s", index, ", ".join(during))
+    # -- test cells, on the trusted side -----------------------------------------------------
 
-    # -- the guard in the kernel -----------------------------------------------------------
+    def _run_test(self, cell, index):
+        """Run a test cell on the trusted side; its outputs are written as a kernel would write them."""
+        self._running = index
+        timeout = super()._get_timeout(cell)
+        self._deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            outputs, count = trusted_side().run("test", self._serve_student, source=cell.source)
+        finally:
+            self._deadline = None
+        cell.outputs = [nbformat.from_dict(output) for output in outputs]
+        cell.execution_count = count
+        self._running, self._last_done = None, index
+        return cell, self.resources
+
+    def _get_timeout(self, cell):
+        """While a test cell runs, the student's calls share what is left of that cell's time."""
+        if getattr(self, "_deadline", None) is not None:
+            return max(1, math.ceil(self._deadline - time.monotonic()))
+        return super()._get_timeout(cell)
+
+    def _serve_student(self, seq):
+        """Run the trusted side's request number ``seq`` in the student's kernel."""
+        reply = run_sync(self._silent)(f"__import__('sys').{self._bridge_key}({seq})")
+        if reply is None:
+            return {"status": "timeout", "message": f"this cell ran longer than {self.timeout} s and was "
+                                                    "interrupted by the grader"}
+        content = reply["content"]
+        if content["status"] != "ok":
+            return {"status": "failed", "message": f"{content.get('ename')}: {content.get('evalue')}"}
+        return {"status": "ok"}
 
     async def async_start_new_kernel_client(self):
         kc = await super().async_start_new_kernel_client()
         self._exit_status = None
-        if self.guard_checks:
-            self._guard_key = "_" + secrets.token_hex(8)
-            reply = await self._silent(GUARD % self._guard_key)
-            if reply["content"]["status"] != "ok":
-                self.log.warning("The grader's guard did not install: %s", reply["content"].get("evalue"))
-                self.guard_checks_active = False
-            else:
-                self.guard_checks_active = True
+        self._exchange = getattr(self.km, "exchange_folder", None) or self._own_exchange_folder()
+        self._bridge_key = "_" + secrets.token_hex(8)
+        reply = await self._silent(STUDENT_SIDE_INSTALL.format(
+            source=STUDENT_SIDE.read_text(), key=self._bridge_key, folder=str(self._exchange)))
+        if reply["content"]["status"] != "ok":
+            self.log.warning("The grader's student side did not install: %s", reply["content"].get("evalue"))
+        trusted_side().run("reset", self._serve_student, exchange=str(self._exchange))
         return kc
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
-    def _guard(self, action):
-        if not (self.guard_checks and getattr(self, "guard_checks_active", False)):
-            return []
-        reply = run_sync(self._silent)(
-            "", user_expressions={"out": f"__import__('sys').{self._guard_key}['{action}']()"})
-        result = reply["content"].get("user_expressions", {}).get("out", {})
-        try:
-            return list(ast.literal_eval(result["data"]["text/plain"]) or [])
-        except (ValueError, SyntaxError, KeyError, TypeError):
-            self.log.warning("The grader's guard failed (%s): %s", action, result.get("evalue"))
-            return None  # broken by the notebook: the test it guards cannot be trusted
+    def _own_exchange_folder(self):
+        """An exchange folder for a kernel that is not sandboxed (the sandbox brings its own)."""
+        if getattr(self, "_unsandboxed_exchange", None) is None:
+            self._unsandboxed_exchange = Path(tempfile.mkdtemp(prefix="nbgrader-exchange-"))
+            weakref.finalize(self, shutil.rmtree, self._unsandboxed_exchange, ignore_errors=True)
+        return self._unsandboxed_exchange
 
     async def _silent(self, code, user_expressions=None):
         msg_id = self.kc.execute(code, silent=True, store_history=False,
