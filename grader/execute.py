@@ -55,15 +55,19 @@ class KernelExit(Exception):
 
 
 STUDENT_SIDE = Path(__file__).with_name("student_side.py")
-# Runs in the student's kernel at its start: the grader's half there, reachable by a random name
+# Runs in the student's kernel at its start: the grader's half there, a class with a random name
 STUDENT_SIDE_INSTALL = """def _grader_install():
     import sys
     namespace = {{"__name__": "grader_student_side"}}
     exec(compile({source!r}, "grader/student_side.py", "exec"), namespace)
-    setattr(sys, {key!r}, namespace["make_server"]({folder!r}, get_ipython().user_ns))
+    serve = namespace["make_server"]({folder!r}, get_ipython().user_ns)
+    setattr(sys, {name!r}, type({name!r}, (), {{"serve": staticmethod(serve), "folder": {folder!r}}}))
 _grader_install()
 del _grader_install
 """
+# Calls it by sequence number without looking up a single name the student could shadow
+STUDENT_SIDE_CALL = ("[k for k in ().__class__.__base__.__subclasses__() if k.__name__ == {name!r}][0]"
+                     ".serve({seq})")
 
 
 class TrustedSideFailed(RuntimeError):
@@ -232,7 +236,8 @@ class RobustExecute(Execute):
 
     def _serve_student(self, seq):
         """Run the trusted side's request number ``seq`` in the student's kernel."""
-        reply = run_sync(self._silent)(f"__import__('sys').{self._bridge_key}({seq})")
+        reply = run_sync(self._silent)(STUDENT_SIDE_CALL.format(name=self._bridge_name, seq=seq))
+        run_sync(self._async_drain_iopub)()
         if reply is None:
             return {"status": "timeout", "message": f"this cell ran longer than {self.timeout} s and was "
                                                     "interrupted by the grader"}
@@ -241,13 +246,19 @@ class RobustExecute(Execute):
             return {"status": "failed", "message": f"{content.get('ename')}: {content.get('evalue')}"}
         return {"status": "ok"}
 
+    async def _async_drain_iopub(self):
+        """Drop the status messages of the calls: left to pile up, they would all be read (and
+        timed, by nbclient's iopub_timeout) while the next student cell waits for its output."""
+        while await ensure_async(self.kc.iopub_channel.msg_ready()):
+            await ensure_async(self.kc.iopub_channel.get_msg(timeout=0))
+
     async def async_start_new_kernel_client(self):
         kc = await super().async_start_new_kernel_client()
         self._exit_status = None
         self._exchange = getattr(self.km, "exchange_folder", None) or self._own_exchange_folder()
-        self._bridge_key = "_" + secrets.token_hex(8)
+        self._bridge_name = "GraderBridge_" + secrets.token_hex(8)
         reply = await self._silent(STUDENT_SIDE_INSTALL.format(
-            source=STUDENT_SIDE.read_text(), key=self._bridge_key, folder=str(self._exchange)))
+            source=STUDENT_SIDE.read_text(), name=self._bridge_name, folder=str(self._exchange)))
         if reply["content"]["status"] != "ok":
             self.log.warning("The grader's student side did not install: %s", reply["content"].get("evalue"))
         trusted_side().run("reset", self._serve_student, exchange=str(self._exchange))

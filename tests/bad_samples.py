@@ -68,6 +68,61 @@ def sigmoid(x):
     hide_failures(session, type(session).send.__get__(session))
     return np.zeros_like(np.asarray(x, dtype=float))
 """
+# The routes by which a submission that has read the grader's source once reached full marks with
+# wrong answers, when the checks ran in the student's process (issue 12). Each keeps the wrong
+# sigmoid, so it must score exactly what `wrong-sigmoid` scores.
+READ_THE_CHECKS_FRAMES = """import sys
+
+def sigmoid(x):
+    frame = sys._getframe(1)   # the checking code's own frames hold the expected value
+    while frame is not None:
+        if "expect" in frame.f_locals:
+            return np.asarray(frame.f_locals["expect"], dtype=float)
+        frame = frame.f_back
+    return np.zeros_like(np.asarray(x, dtype=float))
+"""
+REWRITE_CHECK_CODE = WRONG_SIGMOID + """
+import course.checks
+
+def _passes(*args, **kwargs):
+    return None
+
+for _name in ("_check_result", "check", "check_dict"):   # the code objects, in place
+    getattr(course.checks, _name).__code__ = _passes.__code__
+"""
+SHADOW_GRADER_NAMES = WRONG_SIGMOID + """
+
+class _Anything:
+    def __getattr__(self, name):
+        return self
+    def __getitem__(self, key):
+        return self
+    def __call__(self, *args, **kwargs):
+        return []
+
+# names the grader's own calls into this kernel might look up
+__import__ = get_ipython = getattr = compile = exec = eval = _Anything()
+"""
+FORGE_THE_BRIDGE = WRONG_SIGMOID + """
+import json, sys
+
+# reach the grader's half in this kernel and forge every answer sigmoid gives (0.5, from the
+# visible test): all the forgery can change is this student's own results
+_bridge = next(k for k in ().__class__.__base__.__subclasses__() if k.__name__.startswith("GraderBridge"))
+_serve = _bridge.serve
+
+def _forged(seq):
+    _serve(seq)
+    folder = _bridge.folder
+    with open(f"{folder}/request-{seq}.pkl", "rb") as file:
+        request = file.read()
+    asked_for_sigmoid = b"sigmoid" in request and b"describe" not in request
+    if asked_for_sigmoid:
+        with open(f"{folder}/reply-{seq}.json", "w") as file:
+            json.dump({"value": 0.5, "args": [], "stdout": "", "stderr": ""}, file)
+
+_bridge.serve = staticmethod(_forged)
+"""
 
 
 class Listener:
@@ -150,6 +205,10 @@ def _single_changes(reference):
         "silence-errors": ("sigmoid", WRONG_SIGMOID + SILENCE_ERRORS, ["sigmoid"], {}),
         "silence-while-tested": ("sigmoid", SILENCE_WHILE_TESTED, ["sigmoid"], {}),
         "wrong-sigmoid": ("sigmoid", WRONG_SIGMOID, ["sigmoid"], {}),
+        "read-the-checks-frames": ("sigmoid", READ_THE_CHECKS_FRAMES, ["sigmoid"], {}),
+        "rewrite-check-code": ("sigmoid", REWRITE_CHECK_CODE, ["sigmoid"], {}),
+        "shadow-grader-names": ("sigmoid", SHADOW_GRADER_NAMES, ["sigmoid"], {}),
+        "forge-the-bridge": ("sigmoid", FORGE_THE_BRIDGE, ["sigmoid"], {}),
     }
 
 

@@ -49,17 +49,23 @@ RECORDED = {
     "deleted-test": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
     "monkeypatch-numpy": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
     "monkeypatch-checks": ("test_tanh", "AssertionError", "should be 0.761594"),
-    "patch-while-tested": ("test_sigmoid", "TamperingDetected", "replaced numpy.allclose"),
+    "patch-while-tested": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
     "silence-errors": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
-    "silence-while-tested": ("test_sigmoid", "TamperingDetected", "replaced Session.send"),
+    "silence-while-tested": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
     "wrong-sigmoid": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
+    "read-the-checks-frames": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
+    "rewrite-check-code": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
+    "shadow-grader-names": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
+    "forge-the-bridge": ("test_sigmoid", "AssertionError", "should be 0.880797, got 0.5"),
 }
-# What the grader notes (stdout) before a test whose checks the submission had replaced
-PUT_BACK = {
-    "monkeypatch-numpy": ("test_sigmoid", ["numpy.allclose", "numpy.testing.assert_allclose"]),
-    "monkeypatch-checks": ("test_tanh", ["course.checks.check", "course.checks._close", "check"]),
-    "silence-errors": ("test_sigmoid", ["Session.send"]),
-}
+# The checks in the student's own kernel, as plain nbgrader runs them (sandbox kept)
+PLAIN_NBGRADER_CHECKS = """
+from nbgrader.converters.autograde import Autograde
+c.Autograde.autograde_preprocessors = Autograde.class_traits()["autograde_preprocessors"].default()
+"""
+# the cheats that work against checks in the student's process
+CHEATS = ["monkeypatch-numpy", "monkeypatch-checks", "silence-errors", "read-the-checks-frames",
+          "rewrite-check-code"]
 KERNEL_KILLERS = ["segfault", "os-exit", "exit-call", "unstoppable-loop", "fork-bomb"]
 
 
@@ -177,9 +183,6 @@ def test_each_bad_cell_says_why_in_its_output(graded):
     for student, (cell, ename, words) in RECORDED.items():
         errors = [o for o in outputs(root, student)[cell] if o.output_type == "error"]
         assert any(o.ename == ename and words in o.evalue for o in errors), (student, errors)
-    for student, (cell, names) in PUT_BACK.items():
-        notes = printed(root, student, cell)
-        assert "Note from the grader" in notes and all(name in notes for name in names), (student, notes)
 
 
 @pytest.mark.slow
@@ -216,13 +219,12 @@ def test_running_again_changes_nothing(graded):
 @pytest.mark.slow
 @pytest.mark.usefixtures("bubblewrap", "kernel")
 def test_the_cheats_work_without_the_defences(course, tmp_path):
-    """Proof that the samples cheat: unconfined, or without the guard, they score full marks."""
+    """Proof that the samples cheat: unconfined, or with the checks in the student's process (as
+    plain nbgrader runs them), they score full marks."""
     unconfined = make_course(course, tmp_path / "unconfined", ["read-solutions", "numpy-shadow"])
-    unguarded = make_course(course, tmp_path / "unguarded", ["monkeypatch-numpy", "monkeypatch-checks", "silence-errors",
-                                                     "silence-while-tested"])
-    for root, option in [(unconfined, "--SandboxedKernelManager.enabled=False"),
-                         (unguarded, "--RobustExecute.guard_checks=False")]:
-        done = nbgrader("autograde", ASSIGNMENT, "--create", option, cwd=root)
+    in_process = make_course(course, tmp_path / "in-process", CHEATS, SHORT_TIMEOUTS + PLAIN_NBGRADER_CHECKS)
+    for root, options in [(unconfined, ["--SandboxedKernelManager.enabled=False"]), (in_process, [])]:
+        done = nbgrader("autograde", ASSIGNMENT, "--create", *options, cwd=root)
         assert done.returncode == 0, done.stderr[-3000:]
         assert all(got == expected([]) for got in scores(root).values()), scores(root)
     assert "BEGIN SOLUTION" in printed(unconfined, "read-solutions", "relu")

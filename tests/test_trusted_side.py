@@ -1,0 +1,209 @@
+"""The two halves of grading that meet in the exchange folder: what the student's kernel encodes
+(grader/student_side.py) comes back on the trusted side (grader/trusted.py) as the same plain
+data, and anything else (a planted link, a forged or malformed reply) reads as a value that fails
+its check, never as an error of the grader. Plus nbgrader's partial credit, graded for real."""
+
+import copy
+import json
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+
+from conftest import copy_course, nbgrader
+from course.checks import check
+from grader import student_side, trusted
+from grader.gradebook import cell_grades
+
+
+class FakeChannel:
+    """Stands for the grader: serves each request with student_side's server, in this process."""
+
+    def __init__(self, folder, namespace):
+        self.serve = student_side.make_server(str(folder), namespace)
+
+    def ask(self, message):
+        self.serve(message["seq"])
+        return {"status": "ok"}
+
+
+@pytest.fixture
+def bridge(tmp_path):
+    def make(**namespace):
+        bridge = trusted.Bridge(FakeChannel(tmp_path, namespace))
+        bridge.folder = str(tmp_path)
+        return bridge
+    return make
+
+
+def test_values_come_back_as_they_were(bridge):
+    values = [1.5, 7, True, None, "text", np.float64(2.5), np.int32(3), np.array(4.0),
+              np.arange(6, dtype=np.int16).reshape(2, 3), (1, [2.0, np.zeros(2)]),
+              {"W": np.eye(2), "b": np.zeros(2), 3: "three"}, np.array([1 + 2j])]
+    side = bridge(identity=copy.deepcopy)
+    for value in values:
+        got = side.call("identity", (value,), {})
+        assert type(got) is type(value), (value, got)
+        if isinstance(value, np.ndarray | np.generic):
+            assert got.dtype == value.dtype and np.shape(got) == np.shape(value)
+        assert repr(got) == repr(value)
+
+
+def test_a_result_that_is_an_argument_comes_back_as_that_argument(bridge):
+    x, params = np.ones(3), {"W": np.ones(2)}
+    side = bridge(same=lambda a: a, member=lambda p: p["W"], fresh=lambda a: a.copy())
+    assert side.call("same", (x,), {}) is x
+    assert side.call("member", (params,), {}) is params["W"]
+    assert side.call("fresh", (x,), {}) is not x
+
+
+def test_an_argument_changed_in_place_is_changed_here_too_and_the_check_says_so(bridge):
+    def double_in_place(x):
+        x *= 2
+        return x
+
+    side = bridge(double_in_place=double_in_place)
+    x = np.array([1.0, 2.0])
+    with pytest.raises(AssertionError, match="changed its argument number 1 in place"):
+        check(trusted.StudentFunction(side, "double_in_place"), x, expect=[2.0, 4.0], why="doubles")
+    assert x.tolist() == [2.0, 4.0]
+
+
+def test_what_cannot_be_sent_back_fails_its_check_with_the_students_repr(bridge):
+    class Mine:
+        def __repr__(self):
+            return "<Mine>"
+
+    side = bridge(odd=lambda: Mine(), objects=lambda: np.array([object()]))
+    got = side.call("odd", (), {})
+    assert type(got).__name__ == "Mine" and repr(got) == "<Mine>"
+    with pytest.raises(AssertionError, match=r"returned <Mine>, which is not a number"):
+        check(trusted.StudentFunction(side, "odd"), expect=1.0, why="a number")
+    assert isinstance(side.call("objects", (), {}), trusted.Unencodable)
+
+
+def test_exceptions_come_back_by_class_and_message(bridge):
+    def unwritten(x):
+        raise NotImplementedError("Replace this line")
+
+    def broken(x):
+        return [1, 2] + x
+
+    side = bridge(unwritten=unwritten, broken=broken)
+    with pytest.raises(NotImplementedError, match="Replace this line"):
+        check(trusted.StudentFunction(side, "unwritten"), 1.0, expect=1.0, why="-")
+    with pytest.raises(AssertionError, match=r"raised TypeError: can only concatenate list"):
+        check(trusted.StudentFunction(side, "broken"), 1.0, expect=1.0, why="-")
+
+
+def test_functions_go_by_value_one_way_and_stand_ins_by_name(bridge, tmp_path):
+    def apply(f, x):
+        return f(x)
+
+    side = bridge(apply=apply, square=lambda x: x * x)
+    offset = 10.0
+    assert side.call("apply", (lambda x: x + offset, 1.0), {}) == 11.0
+    assert side.call("apply", (trusted.StudentFunction(side, "square"), 3.0), {}) == 9.0
+    assert list(tmp_path.iterdir()) == [], "every request and reply is removed"
+
+
+def test_prints_are_replayed_in_order(bridge, capsys):
+    side = bridge(chatty=lambda: print("hello") or 1)
+    assert side.call("chatty", (), {}) == 1
+    assert capsys.readouterr().out == "hello\n"
+
+
+def test_constants_are_fetched_and_missing_names_left_undefined(bridge):
+    side = bridge(GATE_PARAMS={"AND": (0.5, 0.5, -0.7)}, step=lambda x: x)
+    found = side.describe({"GATE_PARAMS", "step", "nowhere"})
+    assert found["GATE_PARAMS"] == {"AND": (0.5, 0.5, -0.7)}
+    assert isinstance(found["step"], trusted.StudentFunction) and "nowhere" not in found
+
+
+@pytest.mark.parametrize("reply", [
+    {"value": {"array": "../../etc/passwd"}},
+    {"value": {"array": "reply-1-1.npy"}},                      # a link to a file of the grader's
+    {"value": {"nonsense": 1}},
+    {"value": {"list": [1], "tuple": [2]}},
+    {"value": {"arg": [5]}},
+    {"value": {"dict": [[{"list": []}, 1]]}},                  # an unhashable key
+    {"value": json.loads("[" * 200 + "]" * 200)},
+])
+def test_a_forged_or_malformed_reply_reads_as_a_value_that_fails(bridge, tmp_path, reply):
+    secret = tmp_path.parent / "secret.npy"
+    np.save(secret, np.array([42.0]))
+
+    def forge(seq):
+        (tmp_path / f"reply-{seq}-1.npy").symlink_to(secret)
+        (tmp_path / f"reply-{seq}.json").write_text(json.dumps(reply).replace("reply-1-1", f"reply-{seq}-1"))
+
+    side = bridge()
+    side.channel.serve = forge
+    got = side.call("anything", (), {})
+    assert isinstance(got, trusted.Unencodable), got
+    with pytest.raises(AssertionError):
+        check(lambda: got, expect=42.0, why="-")
+
+
+def test_names_used_are_those_read_before_assigned():
+    assert trusted.names_used("x = f(y)\nfor i in range(3):\n    g(i, x)\n") == {"f", "y", "range", "g"}
+    assert trusted.names_used("not python (") == set()
+
+
+def test_the_trusted_process_answers_like_a_kernel(tmp_path):
+    requests = [{"op": "reset", "exchange": str(tmp_path)},
+                {"op": "setup", "source": "import numpy as np\nfrom course.checks import check"},
+                {"op": "test", "source": "print('checked')\n1 / 0"},
+                {"op": "test", "source": "check(np.sqrt, 4.0, expect=2.0, why='-')\n1.5"}]
+    done = subprocess.run([sys.executable, "-m", "grader.trusted"], input="".join(json.dumps(r) + "\n" for r in requests),
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    replies = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["op"] for r in replies] == ["done"] * 4, done.stderr
+    printed, error = replies[2]["outputs"]
+    assert printed == {"output_type": "stream", "name": "stdout", "text": "checked\n"}
+    assert error["output_type"] == "error" and error["ename"] == "ZeroDivisionError" and error["traceback"]
+    assert replies[3]["outputs"] == [{"output_type": "execute_result", "data": {"text/plain": "1.5"},
+                                      "metadata": {}, "execution_count": replies[3]["execution_count"]}]
+
+
+PARTIAL_CREDIT = '''def half(x):
+    """x / 2"""
+    ### BEGIN SOLUTION
+    return x / 2
+    ### END SOLUTION
+'''
+PARTIAL_TEST = "sum([half(2) == 1, half(4) == 2, half(1) == 0.5, half(0) == 0])   # one point per check"
+
+
+def test_partial_credit_a_test_cell_returns_is_recorded(bubblewrap, kernel, course, tmp_path):
+    """nbgrader reads a test cell whose value is a number as its score: it comes from the trusted
+    side now, so it counts (a value the student's code shows never reaches the test cell)."""
+    root = copy_course(course, tmp_path / "course")
+    folder = root / "source" / "partial"
+    folder.mkdir()
+    cells = [nbformat.v4.new_code_cell("import numpy as np"), nbformat.v4.new_code_cell(PARTIAL_CREDIT),
+             nbformat.v4.new_code_cell(PARTIAL_TEST)]
+    cells[0].metadata.nbgrader = {"grade": False, "solution": False, "locked": True, "grade_id": "setup",
+                                  "schema_version": 3}
+    cells[1].metadata.nbgrader = {"grade": False, "solution": True, "locked": False, "grade_id": "half",
+                                  "schema_version": 3}
+    cells[2].metadata.nbgrader = {"grade": True, "solution": False, "locked": True, "grade_id": "test_half",
+                                  "points": 4, "schema_version": 3}
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {
+        "name": "python3", "display_name": "Python 3", "language": "python"}}), folder / "partial.ipynb")
+    assert nbgrader("generate_assignment", "partial", "--force", cwd=root).returncode == 0
+    answers = {"right": "def half(x):\n    return x / 2\n", "floor": "def half(x):\n    return x // 2\n"}
+    for student, answer in answers.items():
+        notebook = nbformat.read(root / "release" / "partial" / "partial.ipynb", as_version=4)
+        notebook.cells[1].source = answer
+        (root / "submitted" / student / "partial").mkdir(parents=True)
+        nbformat.write(notebook, root / "submitted" / student / "partial" / "partial.ipynb")
+    done = nbgrader("autograde", "partial", "--create", cwd=root)
+    assert done.returncode == 0, done.stderr[-3000:]
+    scores = {g.student: g.score for g in cell_grades(f"sqlite:///{root / 'gradebook.db'}")
+              if g.assignment == "partial"}
+    assert scores == {"right": 4.0, "floor": 3.0}   # 1 // 2 = 0, not 0.5
+    shutil.rmtree(folder)
