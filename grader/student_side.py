@@ -9,10 +9,12 @@ compares itself. Nothing that the trusted side knows comes here except a test's 
 One request per file in the exchange folder (written by the trusted side, a pickle: trusted side
 to student side only), one reply per request:
     request-<n>.pkl   {"call": name, "args": [...], "kwargs": {...}}  or  {"describe": [names]}
-    reply-<n>.json    the encoded result (see `Encoder`), plus reply-<n>-<k>.npy for each array
+    reply-<n>.json    the encoded result (see `Encoder`), the arguments the call changed and what
+                      it printed, plus reply-<n>-<k>.npy for each array
 """
 
 import contextlib
+import copy
 import io
 import json
 import os
@@ -53,6 +55,7 @@ def make_server(folder, namespace):
 def call(func, args, kwargs, folder, seq, namespace):
     """Run the student's function with warnings silenced (as the checks do); encode what happened."""
     out, err = io.StringIO(), io.StringIO()
+    before = copy.deepcopy(args)
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
             np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -64,9 +67,26 @@ def call(func, args, kwargs, folder, seq, namespace):
     encoder = Encoder(folder, seq, args, namespace)
     if "value" in outcome:
         outcome["value"] = encoder.encode(outcome["value"])
-    outcome["args"] = [encoder.encode(arg, identity=False) for arg in args]
+    outcome["changed"] = {i: encoder.encode(arg, identity=False)
+                          for i, (arg, old) in enumerate(zip(args, before)) if not same(arg, old)}
     outcome["stdout"], outcome["stderr"] = out.getvalue(), err.getvalue()
     return outcome
+
+
+def same(a, b):
+    """Whether an argument is as it was before the call (only changed ones are sent back)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.shape == b.shape and a.dtype == b.dtype and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if type(a) in (list, tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if type(a) is dict:
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    try:
+        return bool(a == b)
+    except Exception:   # noqa: BLE001
+        return False
 
 
 class Encoder:

@@ -96,8 +96,10 @@ class Bridge:
         with self._ask({"call": name, "args": list(args), "kwargs": kwargs}) as reply:
             sys.stdout.write(str(reply.get("stdout", "")))
             sys.stderr.write(str(reply.get("stderr", "")))
-            for arg, after in zip(args, reply.get("args", [])):
-                reflect(arg, self.decode(after, ()))
+            changed = reply.get("changed", {})
+            for index, arg in enumerate(args):
+                if str(index) in changed:
+                    reflect(arg, self.decode(changed[str(index)], ()))
             if "raised" in reply:
                 raise rebuild_exception(reply["raised"])
             return self.decode(reply.get("value"), args)
