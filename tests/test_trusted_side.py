@@ -110,6 +110,18 @@ def test_functions_go_by_value_one_way_and_stand_ins_by_name(bridge, tmp_path):
     assert list(tmp_path.iterdir()) == [], "every request and reply is removed"
 
 
+def test_a_name_the_test_deleted_is_gone_while_the_students_function_runs(bridge):
+    namespace = {"squares": lambda n: [i * i for i in range(1, n + 1)]}
+    exec("def sum_of_squares(n):\n    return sum(squares(n))", namespace)
+    side = bridge()
+    side.channel.serve = student_side.make_server(side.folder, namespace)   # the function's own globals
+    side.deleted = lambda: ["squares"]
+    with pytest.raises(NameError):
+        side.call("sum_of_squares", (3,), {})
+    side.deleted = lambda: []
+    assert side.call("sum_of_squares", (3,), {}) == 14
+
+
 def test_prints_are_replayed_in_order(bridge, capsys):
     side = bridge(chatty=lambda: print("hello") or 1)
     assert side.call("chatty", (), {}) == 1
