@@ -221,7 +221,7 @@ def test_running_again_changes_nothing(graded):
 def test_the_cheats_work_without_the_defences(course, tmp_path):
     """Proof that the samples cheat: unconfined, or with the checks in the student's process (as
     plain nbgrader runs them), they score full marks."""
-    unconfined = make_course(course, tmp_path / "unconfined", ["read-solutions", "numpy-shadow"])
+    unconfined = make_course(course, tmp_path / "unconfined", ["read-solutions"])
     in_process = make_course(course, tmp_path / "in-process", CHEATS, SHORT_TIMEOUTS + PLAIN_NBGRADER_CHECKS)
     for root, options in [(unconfined, ["--SandboxedKernelManager.enabled=False"]), (in_process, [])]:
         done = nbgrader("autograde", ASSIGNMENT, "--create", *options, cwd=root)
