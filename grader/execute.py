@@ -54,7 +54,7 @@ class KernelExit(Exception):
     """A cell asked the kernel to shut down (IPython's exit() or quit())."""
 
 
-STUDENT_SIDE = Path(__file__).with_name("student_side.py")
+STUDENT_SIDE = Path(__file__).with_name("student_side.py").read_text()
 # Runs in the student's kernel at its start: the grader's half there, a class with a random name
 STUDENT_SIDE_INSTALL = """def _grader_install():
     import sys
@@ -236,8 +236,7 @@ class RobustExecute(Execute):
 
     def _serve_student(self, seq):
         """Run the trusted side's request number ``seq`` in the student's kernel."""
-        reply = run_sync(self._silent)(STUDENT_SIDE_CALL.format(name=self._bridge_name, seq=seq))
-        run_sync(self._async_drain_iopub)()
+        reply = run_sync(self._async_call_student_side)(seq)
         if reply is None:
             return {"status": "timeout", "message": f"this cell ran longer than {self.timeout} s and was "
                                                     "interrupted by the grader"}
@@ -246,11 +245,13 @@ class RobustExecute(Execute):
             return {"status": "failed", "message": f"{content.get('ename')}: {content.get('evalue')}"}
         return {"status": "ok"}
 
-    async def _async_drain_iopub(self):
-        """Drop the status messages of the calls: left to pile up, they would all be read (and
-        timed, by nbclient's iopub_timeout) while the next student cell waits for its output."""
+    async def _async_call_student_side(self, seq):
+        reply = await self._silent(STUDENT_SIDE_CALL.format(name=self._bridge_name, seq=seq))
+        # Drop the call's status messages: left to pile up, they would all be read (and timed,
+        # by nbclient's iopub_timeout) while the next student cell waits for its output.
         while await ensure_async(self.kc.iopub_channel.msg_ready()):
             await ensure_async(self.kc.iopub_channel.get_msg(timeout=0))
+        return reply
 
     async def async_start_new_kernel_client(self):
         kc = await super().async_start_new_kernel_client()
@@ -258,7 +259,7 @@ class RobustExecute(Execute):
         self._exchange = getattr(self.km, "exchange_folder", None) or self._own_exchange_folder()
         self._bridge_name = "GraderBridge_" + secrets.token_hex(8)
         reply = await self._silent(STUDENT_SIDE_INSTALL.format(
-            source=STUDENT_SIDE.read_text(), name=self._bridge_name, folder=str(self._exchange)))
+            source=STUDENT_SIDE, name=self._bridge_name, folder=str(self._exchange)))
         if reply["content"]["status"] != "ok":
             self.log.warning("The grader's student side did not install: %s", reply["content"].get("evalue"))
         trusted_side().run("reset", self._serve_student, exchange=str(self._exchange))

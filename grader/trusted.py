@@ -194,33 +194,21 @@ def open_plain_file(path):
 
 def reflect(trusted, after):
     """Change an argument in place as the student's function changed its copy, so the checks
-    that an argument was left alone see what a normal run would have shown them."""
-    if isinstance(trusted, np.ndarray) and isinstance(after, np.ndarray):
-        if trusted.shape == after.shape and not np.array_equal(trusted, after, equal_nan=True):
+    that an argument was left alone see what a normal run would have shown them. Returns what
+    the argument's place holds now: ``trusted`` itself wherever it could be changed in place."""
+    if isinstance(trusted, np.ndarray) and isinstance(after, np.ndarray) and trusted.shape == after.shape:
+        if not np.array_equal(trusted, after, equal_nan=True):
             trusted[...] = after
-    elif type(trusted) is list and type(after) is list:
-        if len(trusted) != len(after):
-            trusted[:] = after
-        for i, value in enumerate(after):
-            if type(value) in (list, dict) or isinstance(value, np.ndarray):
-                reflect(trusted[i], value)
-            elif not _same(trusted[i], value):
-                trusted[i] = value
-    elif type(trusted) is dict and type(after) is dict:
-        for key in set(trusted) - set(after):
-            del trusted[key]
-        for key, value in after.items():
-            if key in trusted and (isinstance(value, np.ndarray) or type(value) in (list, dict)):
-                reflect(trusted[key], value)
-            elif key not in trusted or not _same(trusted[key], value):
-                trusted[key] = value
-
-
-def _same(a, b):
-    try:
-        return type(a) is type(b) and bool(a == b)
-    except Exception:   # noqa: BLE001
-        return False
+        return trusted
+    if type(trusted) is list and type(after) is list:
+        trusted[:] = [reflect(t, a) for t, a in zip(trusted, after)] + after[len(trusted):]
+        return trusted
+    if type(trusted) is dict and type(after) is dict:
+        merged = {key: reflect(trusted[key], value) if key in trusted else value for key, value in after.items()}
+        trusted.clear()
+        trusted.update(merged)
+        return trusted
+    return after
 
 
 def rebuild_exception(raised):
@@ -319,23 +307,22 @@ class TrustedSide:
         self.shell = TrustedShell.instance(colors="Linux")
         self.bridge = Bridge(channel)
         self.bridge.deleted = lambda: [name for name in self.borrowed if name not in self.shell.user_ns]
-        self.setup_sources, self.borrowed = [], {}
+        self.setup_names, self.borrowed = set(), {}
 
     def reset(self, exchange):
         self.shell.reset(new_session=False)
-        self.bridge.folder, self.setup_sources, self.borrowed = exchange, [], {}
+        self.bridge.folder, self.setup_names, self.borrowed = exchange, set(), {}
         return []
 
     def setup(self, source):
-        self.setup_sources.append(source)
+        self.setup_names |= names_used(source)   # what the given helpers may call, for every test
         return self.shell.run(source)
 
     def test(self, source):
         for name, value in self.borrowed.items():    # fetched afresh for every test
             if self.shell.user_ns.get(name) is value:
                 del self.shell.user_ns[name]
-        wanted = {name for code in (*self.setup_sources, source) for name in names_used(code)}
-        wanted -= set(self.shell.user_ns) | set(dir(builtins))
+        wanted = (self.setup_names | names_used(source)) - set(self.shell.user_ns) - set(dir(builtins))
         self.borrowed = self.bridge.describe(wanted) if wanted else {}
         self.shell.user_ns.update(self.borrowed)
         return self.shell.run(source)
