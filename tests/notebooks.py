@@ -1,5 +1,7 @@
 """Notebook helpers for the tests: run one in a real kernel, fill in a student's answers."""
 
+import ast
+import json
 import re
 from pathlib import Path
 
@@ -12,7 +14,11 @@ SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.M)
 
 def execute(path, timeout=120):
     """Run a notebook top to bottom in a fresh kernel (cwd = its folder); errors stay in outputs."""
-    notebook = nbformat.read(path, as_version=4)
+    return execute_copy(nbformat.read(path, as_version=4), path, timeout)
+
+
+def execute_copy(notebook, path, timeout=120):
+    """Run ``notebook`` (a changed copy of the one at ``path``) as ``execute`` runs that one."""
     NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     return notebook
@@ -52,3 +58,90 @@ def fill_in(release_notebook, answers):
         if grade_id(cell) in answers:
             cell.source = answers[grade_id(cell)]
     return notebook
+
+
+# Installed in the kernel before a notebook runs: wraps the learner's functions so that every
+# call a test cell makes records the kind of each argument, split into visible and hidden tests.
+_KIND_RECORDER = r'''
+import functools as _functools, json as _json
+import numpy as _np
+
+class _KindRecorder:
+    def __init__(self):
+        self.records, self.section, self.depth = [], None, 0
+
+    @staticmethod
+    def kind(value):
+        if callable(value):
+            return None
+        if isinstance(value, _np.ndarray):
+            return ("0-d array", "1-D array")[value.ndim] if value.ndim < 2 else "2-D (or more) array"
+        if isinstance(value, (bool, _np.bool_)):
+            return "bool"
+        if isinstance(value, (int, _np.integer)):
+            return "int"
+        if isinstance(value, (float, _np.floating)):
+            return "float"
+        return type(value).__name__
+
+    def enter(self, grade_id, part, names):
+        self.section = (grade_id, part)
+        for name in names:
+            function = globals().get(name)
+            if callable(function) and not hasattr(function, "_recorded"):
+                globals()[name] = self.wrap(function)
+
+    def wrap(self, function):
+        @_functools.wraps(function)
+        def recorded(*args, **kwargs):
+            if self.section and self.depth == 0:
+                for place, value in [*enumerate(args), *kwargs.items()]:
+                    kind = self.kind(value)
+                    if kind:
+                        self.records.append([*self.section, function.__name__, place, kind])
+            self.depth += 1
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.depth -= 1
+        recorded._recorded = True
+        return recorded
+
+_kinds = _KindRecorder()
+'''
+
+
+def answer_function_names(notebook):
+    """Names of the functions the answer cells define (what a learner writes)."""
+    return sorted({node.name for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")
+                   for node in ast.parse(SOLUTION_MARKER.sub("", cell.source)).body
+                   if isinstance(node, ast.FunctionDef)})
+
+
+def with_kind_recorder(notebook):
+    """A copy of ``notebook`` that records the argument kinds its test cells call answers with.
+
+    Each test cell is split at ``### BEGIN HIDDEN TESTS`` into its visible and hidden part; run the
+    copy and read the records with ``recorded_kinds``."""
+    names = answer_function_names(notebook)
+    copy = nbformat.from_dict(notebook)
+    cells = [nbformat.v4.new_code_cell(_KIND_RECORDER)]
+    for cell in copy.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if not meta.get("grade") or meta.get("solution"):
+            cells.append(cell)
+            continue
+        visible, _, hidden = cell.source.partition("### BEGIN HIDDEN TESTS")
+        for part, source in (("visible", visible), ("hidden", hidden)):
+            cells.append(nbformat.v4.new_code_cell(f"_kinds.enter({meta['grade_id']!r}, {part!r}, {names!r})"))
+            cells.append(nbformat.v4.new_code_cell(source))
+        cells.append(nbformat.v4.new_code_cell("_kinds.section = None"))
+    cells.append(nbformat.v4.new_code_cell("print(_json.dumps(_kinds.records))"))
+    copy.cells = cells
+    return copy
+
+
+def recorded_kinds(executed):
+    """(grade_id, part, function, argument place, kind) for every call recorded by ``with_kind_recorder``."""
+    (output,) = executed.cells[-1].outputs
+    return {tuple(record) for record in json.loads(output.text)}

@@ -12,7 +12,7 @@ import pytest
 from nbgrader.utils import determine_grade, is_grade
 
 from conftest import ASSIGNMENTS, ROOT, notebook_path
-from notebooks import errors, execute, grade_id
+from notebooks import errors, execute, execute_copy, grade_id, recorded_kinds, with_kind_recorder
 
 
 def committed_notebooks():
@@ -92,3 +92,19 @@ def test_release_matches_a_fresh_generate_assignment(course, assignment):
         else:
             same = (fresh_folder / name).read_bytes() == (committed_folder / name).read_bytes()
         assert same, f"release/{assignment}/{name} differs from source/: run `make release`"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_hidden_tests_use_only_argument_kinds_a_visible_check_shows(kernel, assignment):
+    """A hidden test that passes a list, an int or a 0-d array where no visible check of the same
+    item does would cost a learner points their self-checks never warned about."""
+    path = notebook_path(ROOT / "source", assignment)
+    executed = execute_copy(with_kind_recorder(nbformat.read(path, as_version=4)), path)
+    kinds = recorded_kinds(executed)
+    shown = {(item, function, place, kind) for item, part, function, place, kind in kinds if part == "visible"}
+    unannounced = sorted({f"{item}: {function} argument {place} as {kind}"
+                          for item, part, function, place, kind in kinds
+                          if part == "hidden" and (item, function, place, kind) not in shown})
+    assert kinds and not unannounced, "hidden tests use argument kinds no visible check uses:\n" + \
+        "\n".join(unannounced)
