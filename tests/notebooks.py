@@ -1,6 +1,7 @@
 """Notebook helpers for the tests: run one in a real kernel, fill in a student's answers."""
 
 import ast
+import math
 import json
 import re
 from pathlib import Path
@@ -145,3 +146,51 @@ def recorded_kinds(executed):
     """(grade_id, part, function, argument place, kind) for every call recorded by ``with_kind_recorder``."""
     (output,) = executed.cells[-1].outputs
     return {tuple(record) for record in json.loads(output.text)}
+
+
+HINT = re.compile(r"<summary>Hint (\d): ([^<]*)</summary>(.*?)</details>", re.S)
+PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+
+
+def hints(notebook):
+    """grade_id -> [(number, title, body)] of the hints in the markdown before each answer cell."""
+    found, pending = {}, []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            pending += HINT.findall(cell.source)
+        elif cell.metadata.get("nbgrader", {}).get("solution"):
+            found[grade_id(cell)], pending = pending, []
+    return found
+
+
+def last_resort_answers(notebook):
+    """grade_id -> the code of the answer's Hint 3 (the full code), for every answer that has one."""
+    return {item: PYTHON_BLOCK.findall(body)[0] for item, item_hints in hints(notebook).items()
+            for number, _, body in item_hints if number == "3" and PYTHON_BLOCK.findall(body)}
+
+
+# How a notebook's time is estimated (no class has been timed yet): reading the text outside the
+# collapsed hints and answers at 120 words a minute, 4 minutes per point of exercises, 5 per demo.
+READING_WORDS_PER_MINUTE, MINUTES_PER_POINT, MINUTES_PER_DEMO = 120, 4, 5
+COLLAPSED = re.compile(r"<details>.*?</details>", re.S)
+PART_HEADING = re.compile(r"^# Part (\d+)\b.*?about (\d+) minutes", re.M)
+
+
+def estimated_minutes(cells):
+    """The time estimate of some cells, rounded up to 5 minutes."""
+    words = sum(len(COLLAPSED.sub("", c.source).split()) for c in cells if c.cell_type == "markdown")
+    points = sum(c.metadata.get("nbgrader", {}).get("points", 0) for c in cells
+                 if c.metadata.get("nbgrader", {}).get("grade"))
+    demos = sum(1 for c in cells if c.cell_type == "code" and "widgets." in c.source)
+    minutes = words / READING_WORDS_PER_MINUTE + MINUTES_PER_POINT * points + MINUTES_PER_DEMO * demos
+    return 5 * math.ceil(minutes / 5)
+
+
+def parts(notebook):
+    """[(stated minutes or None, cells)]: the whole notebook, or each '# Part N ... about M minutes' part."""
+    starts = [i for i, c in enumerate(notebook.cells) if c.cell_type == "markdown" and PART_HEADING.search(c.source)]
+    if not starts:
+        return []
+    bounds = [0, *starts[1:], len(notebook.cells)]
+    return [(int(PART_HEADING.search(notebook.cells[start].source).group(2)), notebook.cells[begin:end])
+            for start, begin, end in zip(starts, bounds, bounds[1:])]

@@ -12,7 +12,9 @@ import pytest
 from nbgrader.utils import determine_grade, is_grade
 
 from conftest import ASSIGNMENTS, ROOT, notebook_path
-from notebooks import errors, execute, execute_copy, grade_id, recorded_kinds, with_kind_recorder
+from notebooks import (MINUTES_PER_DEMO, MINUTES_PER_POINT, READING_WORDS_PER_MINUTE, errors, estimated_minutes,
+                       execute, execute_copy, fill_in, grade_id, hints, last_resort_answers, parts,
+                       recorded_kinds, with_kind_recorder)
 
 
 def committed_notebooks():
@@ -108,3 +110,54 @@ def test_hidden_tests_use_only_argument_kinds_a_visible_check_shows(kernel, assi
                           if part == "hidden" and (item, function, place, kind) not in shown})
     assert kinds and not unannounced, "hidden tests use argument kinds no visible check uses:\n" + \
         "\n".join(unannounced)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_answer_has_three_hints_the_idea_a_skeleton_and_the_code(assignment):
+    notebook = nbformat.read(notebook_path(ROOT / "source", assignment), as_version=4)
+    for item, item_hints in hints(notebook).items():
+        assert [number for number, _, _ in item_hints] == ["1", "2", "3"], \
+            f"{item}: hints {[n for n, _, _ in item_hints]}, expected Hint 1 (the idea), 2 (a skeleton), 3 (the code)"
+        (_, _, idea), (_, _, skeleton), (_, title, code) = item_hints
+        assert "```" not in idea, f"{item}: Hint 1 gives the idea, without code"
+        assert "____" in skeleton, f"{item}: Hint 2 is a skeleton with blanks (____) to fill in"
+        assert "last resort" in title and len(last_resort_answers(notebook).get(item, "")) > 0, \
+            f"{item}: Hint 3 is the full code, labelled as the last resort, in one ```python block"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_full_code_of_every_hint_3_earns_full_marks(kernel, assignment):
+    """A learner who types in every last-resort hint passes every visible and hidden test."""
+    path = notebook_path(ROOT / "source", assignment)
+    source = nbformat.read(path, as_version=4)
+    answers = last_resort_answers(source)
+    assert answers, "no Hint 3 found"
+    executed = execute_copy(fill_in(source, answers), path)
+    failed = {cell: score for cell, score in scores(executed).items() if score[0] < score[1]}
+    assert not failed, f"items whose Hint 3 does not earn full marks: {failed}: " + \
+        "; ".join(out.evalue[:300] for _, out in errors(executed))
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_graded_item_is_listed_in_the_curriculum(assignment):
+    curriculum = (ROOT / "docs" / "curriculum.md").read_text()
+    section = curriculum.split(f"{assignment} —")[1].split("\n## ")[0]
+    cells = nbformat.read(notebook_path(ROOT / "source", assignment), as_version=4).cells
+    items = [grade_id(c).removeprefix("test_") for c in cells if c.metadata.get("nbgrader", {}).get("grade")]
+    missing = [item for item in items if f"`{item}" not in section]
+    assert not missing, f"graded items of {assignment} not listed in docs/curriculum.md: {missing}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_header_states_the_estimated_time_and_each_part_stays_under_75_minutes(assignment):
+    notebook = nbformat.read(notebook_path(ROOT / "source", assignment), as_version=4)
+    total = estimated_minutes(notebook.cells)
+    header = notebook.cells[0].source
+    method = (f"{READING_WORDS_PER_MINUTE} words a minute", f"{MINUTES_PER_POINT} minutes per point",
+              f"{MINUTES_PER_DEMO} minutes per demo")
+    assert f"about {total} minutes" in header and all(m in header for m in method), \
+        f"the header must state 'about {total} minutes' and how it was estimated: {', '.join(method)}"
+    for stated, cells in parts(notebook) or [(total, notebook.cells)]:
+        assert stated == estimated_minutes(cells), f"a part states {stated} minutes, estimated {estimated_minutes(cells)}"
+        assert stated <= 75, f"{stated} minutes in one sitting: split it into parts ('# Part 2 ... about N minutes')"
