@@ -1,9 +1,14 @@
 """The demo of 03_learning_rule, driven directly: steps, epochs, training, the table of updates,
 cycling on XOR, messages for unwritten code, slider extremes."""
 
+import inspect
+import re
+
+import nbformat
 import numpy as np
 import pytest
 
+from conftest import ROOT
 from course.widgets import learning_stepper
 from course.widgets.learning import MAX_EPOCHS, STEPPER_GATES
 from demo_checks import assert_plot_shown, sweep_every_slider
@@ -150,3 +155,106 @@ def test_survives_slider_extremes_after_training(gate):
     sweep_every_slider(demo)
     press(demo, "epoch")
     assert_plot_shown(demo)
+
+
+# ---- the numbers the notebook's text states, computed here -----------------------------------------------
+TRUTH = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+GATES = {"NAND": [1, 1, 1, 0], "OR": [0, 1, 1, 1], "NOR": [1, 0, 0, 0], "XOR": [0, 1, 1, 0]}
+START = (np.array([0.55, 0.55]), -0.65)          # the slide's start, also the stepper's
+
+
+def markdown():
+    """All markdown of the source notebook, with − as - and every run of whitespace as one space."""
+    notebook = nbformat.read(ROOT / "source" / "03_learning_rule" / "learning_rule.ipynb", as_version=4)
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    return re.sub(r"\s+", " ", text.replace("−", "-"))
+
+
+def solution_source(grade_id):
+    notebook = nbformat.read(ROOT / "source" / "03_learning_rule" / "learning_rule.ipynb", as_version=4)
+    return next(c.source for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def f2(value):
+    return f"{round(float(value), 9) + 0.0:.2f}"
+
+
+def train(targets, eta, w=START[0], b=START[1], max_epochs=100):
+    """Online training in table order; returns (w, b, mistakes per epoch, weights at each epoch's start)."""
+    w, b, errors, starts = np.array(w, dtype=float), float(b), [], []
+    for _ in range(max_epochs):
+        starts.append(tuple(np.round([*w, b], 9)))
+        errors.append(0)
+        for x, y in zip(TRUTH, targets):
+            o = int(b + x @ w > 0)
+            errors[-1] += int(o != y)
+            w, b = w + eta * (y - o) * x, b + eta * (y - o)
+        if errors[-1] == 0:
+            break
+    return w, b, errors, starts
+
+
+def test_the_stepper_starts_where_the_notebook_says():
+    defaults = inspect.signature(learning_stepper).parameters
+    assert (tuple(defaults["w"].default), defaults["b"].default) == (tuple(START[0]), START[1])
+    assert "$w = (0.55, 0.55)$, $b = -0.65$: the two give the same counts" in markdown()
+
+
+def test_the_three_updates_of_the_slips_table():
+    """The rule, the rule without eta (eta = 1) and the wrong sign, on OR's (0, 1) from the slide's start."""
+    w0, b0 = START
+    x, y, o = TRUTH[1], 1, 0
+    rows = {"start": (w0, b0),
+            "the rule, η = 0.05": (w0 + 0.05 * (y - o) * x, b0 + 0.05 * (y - o)),
+            "no η (η = 1)": (w0 + 1 * (y - o) * x, b0 + 1 * (y - o)),
+            "wrong sign": (w0 + 0.05 * (o - y) * x, b0 + 0.05 * (o - y))}
+    text = markdown()
+    for name, (w, b) in rows.items():
+        row = (f"| {name} | ({f2(w[0])}, {f2(w[1])}) | {f2(b)} | "
+               + ", ".join(f2(a) for a in b + TRUTH @ w) + " |")
+        assert row in text, row
+    a = {name: b + TRUTH @ w for name, (w, b) in rows.items()}
+    assert f2(a["the rule, η = 0.05"][1] - a["start"][1]) == "0.10"
+    assert "raises the net input of $(0, 1)$ by $0.10$" in text and "($a = 0.00$ still gives $o = 0$)" in text
+    assert round(1 / 0.05) == 20 and "the step is 20 times larger: $a$ jumps to $1.90$" in text
+    assert a["no η (η = 1)"][0] > 0 and "$b$ becomes $0.35 > 0$, so $(0, 0)$, which was right, now fires" in text
+    assert f2(a["wrong sign"][1]) == "-0.20" and "The wrong sign** lowers $a$ to $-0.20$" in text
+    assert f2(a["start"][1]) == "-0.10" and "(net input $a = -0.10$)" in text
+
+
+def test_the_answers_quote_the_training_results():
+    text = markdown()
+    w, b, errors, _ = train(GATES["OR"], 0.05)
+    assert (f2(w[0]), f2(w[1]), f2(b), len(errors)) == ("0.60", "0.60", "-0.55", 2)
+    assert "*Train* stops at $w = (0.60, 0.60)$, $b = -0.55$ after 2 epochs" in text
+    assert len(train(GATES["NOR"], 0.01)[2]) == 100                      # not within 100 epochs ...
+    nor_errors = train(GATES["NOR"], 0.01, max_epochs=200)[2]
+    assert len(nor_errors) == 124 and nor_errors[-1] == 0                # ... but after 124
+    assert "NOR at η = 0.01 needs 124 epochs" in text and "`max_epochs=200`" in text
+    assert (len(train(GATES["OR"], 1.0)[2]), len(train(GATES["OR"], 0.5)[2])) == (4, 2)
+    assert "OR at η = 1.0 needs 4 epochs against 2 at η = 0.5" in text
+    first_b = START[1] + 1.0 * (1 - 0)                                    # OR's first mistake is (0, 1)
+    assert f2(first_b) == "0.35" and "the very first correction sets $b = 0.35$" in text
+
+
+def test_the_answers_quote_the_xor_cycle():
+    *_, starts = train(GATES["XOR"], 0.05)
+    later = next(k for k in range(len(starts)) if starts[k] in starts[:k])
+    assert (starts.index(starts[later]) + 1, later + 1) == (40, 41)
+    assert "epoch 41 starts with exactly the weights epoch 40 started with" in markdown()
+
+
+def test_the_lectures_or_and_the_learned_or_both_compute_or():
+    for w, b in [((0.60, 0.60), -0.55), ((1.0, 1.0), -0.5)]:
+        assert perceptron(TRUTH, w, b).tolist() == GATES["OR"]
+    assert "stops at $(0.60, 0.60, -0.55)$, a different triple from the $(1.0, 1.0, -0.5)$" in markdown()
+
+
+def test_nand_epochs_solution_is_what_the_stepper_measures():
+    expected = tuple(len(train(GATES["NAND"], eta)[2]) for eta in (0.05, 0.5))
+    assert expected == (22, 8)
+    assert f"NAND_EPOCHS = {expected}" in solution_source("NAND_EPOCHS")
+    for eta, epochs in zip((0.05, 0.5), expected):
+        demo = learning_stepper(perceptron_update, perceptron, gate="NAND", eta=eta)
+        press(demo, "train")
+        assert demo.converged and len(demo.errors) == epochs

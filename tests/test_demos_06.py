@@ -287,3 +287,183 @@ def test_playground_survives_slider_extremes(dataset):
 def test_playground_rejects_an_unknown_data_set():
     with pytest.raises(ValueError, match="unknown data set 'spiral'"):
         training_playground(forward, train, dataset="spiral")
+
+
+# --- the notebook's text: every number it states, computed here ------------------------------
+
+import re                                                   # noqa: E402
+from pathlib import Path                                    # noqa: E402
+
+import nbformat                                             # noqa: E402
+
+from course.plots import BINARY_INPUTS                      # noqa: E402
+from course.widgets.backprop import network_diagram         # noqa: E402
+
+NOTEBOOK = next((Path(__file__).resolve().parent.parent / "source" / "06_backprop").glob("*.ipynb"))
+CELLS = nbformat.read(NOTEBOOK, as_version=4).cells
+MARKDOWN = "\n".join(cell.source for cell in CELLS if cell.cell_type == "markdown")
+XOR_X, XOR_Y = BINARY_INPUTS.astype(float), np.array([[0.0], [1.0], [1.0], [0.0]])
+
+
+def markdown_of(cell_id):
+    (cell,) = [cell for cell in CELLS if cell.id == cell_id]
+    return cell.source
+
+
+def states(text, *numbers):
+    for number in numbers:
+        assert number in text, f"the notebook should state {number!r}"
+
+
+def epochs_until(X_data, Y_data, params, eta, done, max_epochs):
+    """The first number of epochs after which done(outputs, loss) holds (None if never)."""
+    for epoch in range(1, max_epochs + 1):
+        params = sgd_step(params, backward(params, forward(X_data, params), Y_data), eta)
+        outputs = forward(X_data, params)["A2"]
+        if done(outputs, mse_loss(outputs, Y_data)):
+            return epoch
+    return None
+
+
+def all_right(outputs, Y_data):
+    return np.all((outputs > 0.5) == (Y_data > 0.5))
+
+
+def test_network_diagram_draws_both_index_conventions():
+    diagram = network_diagram()
+    pixels = __import__("matplotlib.image").image.imread(__import__("io").BytesIO(diagram._repr_png_()), format="png")
+    assert pixels.shape[0] > 300 and pixels.shape[1] > 600 and np.ptp(pixels[..., :3]) > 0.5
+    assert diagram.edge_labels["W1", 1, 0].get_text() == "$w^{(1)}_{1,2}$ = W1[1, 0]"   # into h1 from x2
+    assert diagram.edge_labels["W2", 1, 0].get_text() == "$w^{(2)}_{1,2}$ = W2[1, 0]"   # into o1 from h2
+    assert len(diagram.edge_labels) == 8
+    assert diagram.node_labels[1, 0].get_text() == "$a^{(2)}_1$ = A1[:, 0]"
+    assert any("network_diagram()" in cell.source for cell in CELLS if cell.cell_type == "code")
+    states(markdown_of("diagram-answer"), "`W2[1, 0]`", f"`W2[1, 0] = {P['W2'][1, 0]}`")
+
+
+def test_the_notebook_names_the_credit_assignment_problem_and_has_two_parts():
+    states(MARKDOWN, "**credit assignment problem**", "Rumelhart, Hinton and Williams", "1986")
+    headings = [cell.source.splitlines()[0] for cell in CELLS if cell.cell_type == "markdown"]
+    assert any(h.startswith("# Part 1 ·") for h in headings) and any(h.startswith("# Part 2 ·") for h in headings)
+    assert CELLS[-1].source.startswith("## Summary") and "**Next" in CELLS[-1].source
+
+
+def test_every_demo_and_result_is_predicted_first_and_every_question_block_answered():
+    for before, cell in zip(CELLS, CELLS[1:]):
+        shows = cell.cell_type == "code" and "nbgrader" not in cell.metadata and "P_EXAMPLE = " not in cell.source
+        if shows:
+            assert "**Predict, then run:**" in before.source, f"no prediction before {cell.source[:50]!r}"
+    for cell, after in zip(CELLS, CELLS[1:]):
+        if "**Questions to answer for yourself**" in cell.source:
+            assert after.source.startswith("<details><summary>Answers (open after you have tried)</summary>")
+
+
+def test_the_worked_example_numbers_and_the_by_hand_deltas():
+    cache = forward(X, P)
+    states(markdown_of("cell-10"), *[f"{a:.6f}" for a in cache["A1"][0]], *[f"{a:.6f}" for a in cache["A2"][0]])
+    states(markdown_of("cell-11"), *[f"{a:.6f}" for a in cache["A1"][0]], "`W2 = [[0.5, -0.3], [0.7, 0.4]]`")
+    assert P["W2"].tolist() == [[0.5, -0.3], [0.7, 0.4]]
+    grads = backward(P, cache, Y)
+    # the full code of the hints, run here: the by-hand numbers are right to 4 decimals
+    namespace = {"np": np}
+    for cell_id in ("cell-10", "cell-11"):
+        exec(re.findall(r"```python\n(.*?)```", markdown_of(cell_id), re.S)[-1], namespace)
+    np.testing.assert_allclose(namespace["DELTA_OUT"], grads["b2"], atol=1e-5)
+    np.testing.assert_allclose(namespace["DELTA_HIDDEN"], grads["b1"], atol=1e-5)
+    assert grads["b2"][0] < 0 < grads["b2"][1]   # the sign the check cell's message states
+
+
+def test_the_stepper_answers():
+    cache = forward(X, P)
+    slopes = cache["A1"][0] * (1 - cache["A1"][0])
+    text = markdown_of("stepper-answers")
+    states(text, *[f"${s:.3f}$" for s in slopes], f"{cache['A2'][0, 0]:.3f}", f"{cache['A2'][0, 1]:.3f}")
+    grads = backward(P, cache, Y)
+    assert grads["W2"][0, 0] < 0 and sgd_step(P, grads, 0.5)["W2"][0, 0] > P["W2"][0, 0]   # the weight grows
+    assert np.all(np.abs(grads["b1"]) < np.abs(grads["b2"]).min())
+    losses = {eta: train(X, Y, P, eta, 10)[1] for eta in (0.5, 5.0)}
+    for eta, curve in losses.items():
+        assert np.all(np.diff(curve) < 0), f"the loss falls every step at eta = {eta}"
+    states(text, ", ".join(f"{value:.4f}" for value in losses[0.5][:3]), f"${losses[5.0][1]:.4f}$")
+
+
+def test_the_gradient_check_answers():
+    def relative_error(a, n):
+        return np.linalg.norm(a - n) / max(1e-8, np.linalg.norm(a) + np.linalg.norm(n))
+
+    def numeric(params, X_data, Y_data, h=1e-5):
+        grads = {}
+        for key, value in params.items():
+            grads[key] = np.zeros(value.shape)
+            for index in np.ndindex(value.shape):
+                up, down = ({k: v.copy() for k, v in params.items()} for _ in range(2))
+                up[key][index] += h
+                down[key][index] -= h
+                grads[key][index] = (mse_loss(forward(X_data, up)["A2"], Y_data)
+                                     - mse_loss(forward(X_data, down)["A2"], Y_data)) / (2 * h)
+        return grads
+
+    rng = np.random.default_rng(0)   # the notebook's cell: a 3-4-2 network on 5 samples
+    params = {"W1": rng.normal(size=(3, 4)), "b1": rng.normal(size=4), "W2": rng.normal(size=(4, 2)), "b2": rng.normal(size=2)}
+    X5, Y5 = rng.normal(size=(5, 3)), rng.uniform(size=(5, 2))
+    for p, x, y in [(P, X, Y), (params, X5, Y5)]:
+        exact, approx = backward(p, forward(x, p), y), numeric(p, x, y)
+        assert all(relative_error(exact[key], approx[key]) < 1e-7 for key in p)
+    exact, approx = backward(params, forward(X5, params), Y5), numeric(params, X5, Y5)
+    without_n = [relative_error(5 * exact[key], approx[key]) for key in params]
+    np.testing.assert_allclose(without_n, (5 - 1) / (5 + 1), atol=1e-6)
+    states(markdown_of("gradient-check-random-answer"), "\\approx 0.67", "`(5, 2) @ (4, 2)`")
+    with pytest.raises(ValueError):
+        np.zeros((5, 2)) @ params["W2"]   # Delta2 @ W2 instead of Delta2 @ W2.T
+
+
+def test_the_slide_typo_answer():
+    cache = forward(X, P)
+    d3, a1 = backward(P, cache, Y)["b2"], cache["A1"][0, 0]
+    plus = (d3[0] * P["W2"][0, 0] + d3[1] * P["W2"][0, 1]) * a1 * (1 - a1)
+    minus = (d3[0] * P["W2"][0, 0] - d3[1] * P["W2"][0, 1]) * a1 * (1 - a1)
+    assert d3[1] * P["W2"][0, 1] < 0
+    states(markdown_of("cell-21"), f"${plus:.5f}$", f"{round(plus / minus)} times too small")
+
+
+def test_the_xor_answers():
+    text = markdown_of("xor-answers")
+    start = init_params(2, 2, 1, seed=1)
+    outputs = forward(XOR_X, start)["A2"]
+    states(markdown_of("cell-31"), f"is {mse_loss(outputs, XOR_Y):.3f}", f"between {outputs.min():.2f} and {outputs.max():.2f}")
+    flat = mse_loss(np.full((4, 1), 0.5), XOR_Y)
+    losses = np.array(train(XOR_X, XOR_Y, start, 2.0, 300)[1])
+    assert abs(losses[50] - flat) < 0.001 and losses[50:250].max() - losses[50:250].min() < 0.005   # the plateau
+    states(text, f"about {flat:.3f}", "flat for about 200 epochs")
+    right = lambda out, loss: all_right(out, XOR_Y)   # noqa: E731
+    small = lambda out, loss: loss < 0.01               # noqa: E731
+    states(text, f"after {epochs_until(XOR_X, XOR_Y, start, 2.0, right, 2000)} epochs",
+           f"after {epochs_until(XOR_X, XOR_Y, start, 2.0, small, 2000)} epochs")
+    stuck = np.array(train(XOR_X, XOR_Y, init_params(2, 2, 1, seed=5), 2.0, 10000)[1])
+    assert stuck[-1] > 0.08 and stuck[-1] < stuck[5000]   # above 0.08, still creeping down
+    states(text, "above 0.08 after 10 000 epochs",
+           f"after {epochs_until(XOR_X, XOR_Y, init_params(2, 3, 1, seed=5), 2.0, right, 2000)} epochs")
+    slow = epochs_until(XOR_X, XOR_Y, start, 0.1, right, 20000)
+    states(text, f"after {slow // 1000} {slow % 1000:03d} epochs",
+           f"{epochs_until(XOR_X, XOR_Y, start, 10.0, right, 2000)}\n   epochs")
+
+
+def test_the_playground_answers():
+    text = markdown_of("playground-answers")
+    X_c, Y_c = make_dataset("circles", n=200)
+    one_unit = {np.mean((forward(X_c, train(X_c, Y_c, init_params(2, 1, 1, seed=seed), 3.0, 3000)[0])["A2"] > 0.5)
+                        == (Y_c > 0.5)) for seed in range(4)}
+    assert len(one_unit) == 1
+    states(text, f"from seeds 0 to 3 the accuracy stops at {100 * one_unit.pop():.0f} % (3000 epochs)")
+    X_m, Y_m = make_dataset("moons", n=200)
+    right95 = lambda out, loss: np.mean((out > 0.5) == (Y_m > 0.5)) >= 0.95   # noqa: E731
+    states(text, f"after {epochs_until(X_m, Y_m, init_params(2, 4, 1, seed=0), 10.0, right95, 5000)} epochs",
+           f"{epochs_until(X_m, Y_m, init_params(2, 4, 1, seed=1), 3.0, right95, 5000)}\n   epochs from seed 1",
+           f"{epochs_until(X_m, Y_m, init_params(2, 4, 1, seed=3), 3.0, right95, 5000)} from seed 3")
+
+
+def test_the_vanishing_gradient_answer():
+    text = markdown_of("vanishing-answer")
+    for layers in (1, 2, 5, 10):
+        mantissa, exponent = f"{0.25 ** layers:.1e}".split("e")
+        states(text, f"{mantissa} \\cdot 10^{{{int(exponent)}}}")

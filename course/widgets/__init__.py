@@ -2,6 +2,7 @@
 
 from course.widgets.activations import activation_explorer
 from course.widgets.backprop import backprop_stepper, training_playground
+from course.widgets.descent import descent_explorer as descent_explorer
 from course.widgets.digits import digit_viewer
 from course.widgets.gates import gate_explorer, gate_gallery
 from course.widgets.learning import learning_stepper

@@ -360,3 +360,60 @@ class TrainingPlayground(Demo):
             self.ax_loss.set_ylim(0.01, 1)
             title = "press “step” or “run” to train"
         self.ax_loss.set_title(title, fontsize=10)
+
+
+# --- a static diagram: the 2-2-2 network with both index conventions --------------------------
+
+class NetworkDiagram:
+    """A drawn (not interactive) picture: shows itself as a PNG in a notebook."""
+
+    def __init__(self, figure, ax, edge_labels, node_labels):
+        self.figure, self.ax, self.edge_labels, self.node_labels = figure, ax, edge_labels, node_labels
+
+    def png(self):
+        from course.live_figure import full_draw_png
+        return full_draw_png(self.figure)
+
+    def _repr_png_(self):
+        return self.png()
+
+
+def network_diagram():
+    """The lecture's 2-2-2 network, every weight labelled twice: the lecture's w⁽ˡ⁾_{j,i}
+    (into unit j from unit i: row = receiving unit) and the code's W{l}[i, j] (row = sending unit)."""
+    figure = new_figure(9.0, 4.8)
+    figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.93)
+    ax = figure.add_subplot()
+    ax.set(xlim=(-0.5, 2.5), ylim=(-0.12, 1.0))
+    ax.axis("off")
+    layer_x, unit_y = (0.0, 1.0, 2.0), (0.75, 0.25)
+    nodes = [[(lx, uy) for uy in unit_y] for lx in layer_x]
+    edge_labels = {}
+    for layer, key in ((0, "W1"), (1, "W2")):
+        for i, start in enumerate(nodes[layer]):
+            for j, end in enumerate(nodes[layer + 1]):
+                colour = "black" if i == j else "dimgrey"
+                ax.plot(*zip(start, end), color=colour, lw=1.2, zorder=1)
+                t = 0.5 if i == j else 0.4
+                at = (start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1]) + (0.05 if i == j else 0))
+                text = f"$w^{{({layer + 1})}}_{{{j + 1},{i + 1}}}$ = {key}[{i}, {j}]"
+                edge_labels[key, i, j] = ax.text(*at, text, fontsize=8.5, ha="center", va="center", zorder=3,
+                                                 bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none"))
+    points = [p for layer in nodes for p in layer]
+    ax.scatter(*zip(*points), s=1300, c="white", edgecolors="black", linewidths=1.5, zorder=2)
+    names = (("x₁", "x₂"), ("h₁", "h₂"), ("o₁", "o₂"))
+    below = ((("X[:, 0]", "X[:, 1]")), ("A1[:, 0]", "A1[:, 1]"), ("A2[:, 0]", "A2[:, 1]"))
+    lecture_units = [[f"$a^{{({layer})}}_{unit}$" for unit in (1, 2)] for layer in (1, 2, 3)]
+    node_labels = {}
+    for layer, (lx, column) in enumerate(zip(layer_x, nodes)):
+        for unit, (px, py) in enumerate(column):
+            ax.text(px, py, names[layer][unit], fontsize=11, ha="center", va="center", zorder=4)
+            node_labels[layer, unit] = ax.text(px, py - 0.1, f"{lecture_units[layer][unit]} = {below[layer][unit]}",
+                                               fontsize=8.5, ha="center", va="top", zorder=3)
+    for lx, text in zip(layer_x, ("input layer (1): X", "hidden layer (2): A1", "output layer (3): A2")):
+        ax.text(lx, 0.99, text, ha="center", va="top", fontsize=9.5, color="dimgrey")
+    ax.text(1.0, -0.1, r"lecture  $w^{(l)}_{j,i}$: into unit j from unit i (row = receiving unit)     "
+                       "code  Wl[i, j]: row i = sending unit, column j = receiving unit (so X @ W works)",
+            ha="center", va="bottom", fontsize=8.5)
+    ax.set_title("The 2-2-2 network: every weight in both notations", fontsize=10.5)
+    return NetworkDiagram(figure, ax, edge_labels, node_labels)

@@ -47,7 +47,7 @@ class DigitViewer(Demo):
         if self._predictions is None:
             if self.params is None:
                 raise StudentCodeProblem("Train the network first: run the training cell above "
-                                         "(it needs all five of your functions).")
+                                         "(it needs your functions above).")
             n_hidden = np.shape(self.params["W1"])[1]
             shapes = {"A1": (len(self.images), n_hidden), "A2": (len(self.images), 10)}
             probabilities = call_for_dict(self.forward_softmax, self.images.copy(),
@@ -78,3 +78,58 @@ class DigitViewer(Demo):
         self.table.value = (f"<p>{len(self.images) - mistakes} of {len(self.images)} right "
                             f"({1 - mistakes / len(self.images):.1%}); {mistakes} mistakes</p>")
         self.summary = (guess, label, mistakes)
+
+
+def confusion_viewer(forward_softmax, params, images, labels):
+    """The 10×10 confusion matrix of ``forward_softmax(images, params)`` on ``images``: row = the true
+    digit, column = the predicted one. A toggle hides the diagonal so the mistakes stand out."""
+    return ConfusionViewer(forward_softmax, params, images, labels)
+
+
+def confusion_counts(predicted, labels, n_classes=10):
+    """counts[true, predicted]: how many images of each true digit got each prediction."""
+    counts = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(counts, (np.asarray(labels, dtype=int), np.asarray(predicted, dtype=int)), 1)
+    return counts
+
+
+class ConfusionViewer(DigitViewer):
+    def __init__(self, forward_softmax, params, images, labels):
+        self.forward_softmax, self.params = forward_softmax, params
+        self.images = np.asarray(images, dtype=float)
+        self.labels = np.asarray(labels, dtype=int)
+        if self.images.ndim != 2 or self.images.shape[1] != 64 or len(self.labels) != len(self.images):
+            raise ValueError("images must be rows of 64 pixels (8×8), with one label per row")
+        self.controls = {"mistakes_only": widgets.Checkbox(value=False, description="hide the diagonal")}
+        self.figure = new_figure(4.6, 4.2)
+        self.figure.subplots_adjust(left=0.14, right=0.97, bottom=0.13, top=0.9)
+        self.ax = self.figure.add_subplot(1, 1, 1)
+        self.picture = self.ax.imshow(np.zeros((10, 10)), cmap="Blues", vmin=0, vmax=1)
+        self.ax.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit")
+        self.numbers = [[self.ax.text(col, row, "", ha="center", va="center", fontsize=8)
+                         for col in range(10)] for row in range(10)]
+        self._predictions = None
+        self._assemble()
+
+    def draw(self):
+        predicted = self.predictions().argmax(axis=1)
+        self.counts = confusion_counts(predicted, self.labels)
+        shown = self.counts.copy()
+        if self.controls["mistakes_only"].value:
+            np.fill_diagonal(shown, 0)
+        top = max(int(shown.max()), 1)
+        self.picture.set_data(shown / top)
+        for row in range(10):
+            for col in range(10):
+                count = shown[row, col]
+                text = self.numbers[row][col]
+                text.set_text(str(count) if count else "")
+                text.set_color("white" if count > top / 2 else "black")
+        mistakes = self.counts.sum() - np.trace(self.counts)
+        self.ax.set_title(f"{len(self.labels) - mistakes} of {len(self.labels)} right; "
+                          f"{mistakes} mistakes off the diagonal", fontsize=10)
+        off = self.counts - np.diag(np.diag(self.counts))
+        true, guess = np.unravel_index(np.argmax(off), off.shape)
+        self.table.value = (f"<p>most frequent mistake: a {true} read as a {guess} "
+                            f"({off[true, guess]} times)</p>" if off.any() else "<p>no mistakes</p>")
+        self.summary = (int(true), int(guess), int(mistakes))

@@ -1,5 +1,7 @@
 """XOR network explorer: set the weights of a 2-2-1 step network, watch input space, hidden
-space and the truth table. The learner's own ``layer_forward`` computes every layer."""
+space and the truth table. The learner's own ``layer_forward`` computes every layer.
+A menu switches the hidden activation to the identity: then the two layers collapse into one
+straight line, and no slider setting computes XOR."""
 
 import ipywidgets as widgets
 import numpy as np
@@ -22,11 +24,22 @@ UNITS = {
 }
 # the start: h1 = OR, h2 = AND, and an output that copies h1 (so (1, 1) is wrong)
 START = {"W1": [[1.0, 1.0], [1.0, 1.0]], "b1": [-0.5, -1.5], "W2": [[1.0], [0.0]], "b2": [-0.5]}
+# the hidden activation's menu: label -> key (the output unit always uses the step)
+HIDDEN_CHOICES = {"step": "step", "identity h(z) = z": "identity"}
 
 
-def xor_network_explorer(layer_forward, step_function, start=None):
-    """Sliders for W1, b1, W2, b2 of step(step(X @ W1 + b1) @ W2 + b2), run by ``layer_forward``."""
-    return XorNetworkExplorer(layer_forward, step_function, start or START)
+def xor_network_explorer(layer_forward, step_function, start=None, hidden="step"):
+    """Sliders for W1, b1, W2, b2 of step(h(X @ W1 + b1) @ W2 + b2), run by ``layer_forward``.
+
+    ``hidden`` -- the hidden activation h at the start: "step" or "identity" (a menu switches it).
+    """
+    if hidden not in HIDDEN_CHOICES.values():
+        raise ValueError(f"hidden must be one of {sorted(HIDDEN_CHOICES.values())}, not {hidden!r}")
+    return XorNetworkExplorer(layer_forward, step_function, start or START, hidden)
+
+
+def _identity(z):
+    return z
 
 
 def _slider(name, value):
@@ -35,11 +48,14 @@ def _slider(name, value):
 
 
 class XorNetworkExplorer(Demo):
-    def __init__(self, layer_forward, step_function, start):
+    def __init__(self, layer_forward, step_function, start, hidden="step"):
         self.layer_forward, self.step = layer_forward, step_function
         start = {key: np.asarray(value, float) for key, value in start.items()}
         self.controls = {name: _slider(name, start[key][index])
                          for unit in UNITS.values() for name, (key, index) in unit.items()}
+        self.controls["hidden"] = widgets.Dropdown(options=list(HIDDEN_CHOICES.items()), value=hidden,
+                                                   description="hidden h:", style={"description_width": "60px"},
+                                                   layout=widgets.Layout(width="230px"))
         axis = np.linspace(*LIM, 81)
         grid_x1, grid_x2 = np.meshgrid(axis, axis)
         self.grid = np.column_stack([grid_x1.ravel(), grid_x2.ravel()])
@@ -56,8 +72,8 @@ class XorNetworkExplorer(Demo):
         colours = [ONE_COLOUR if t else ZERO_COLOUR for t in XOR_TARGETS]
         self.input_points = self.input_ax.scatter(*BINARY_INPUTS.T, s=160, c=colours, edgecolors="black", zorder=3)
         self.hidden_points = self.hidden_ax.scatter(*BINARY_INPUTS.T, s=160, c=colours, edgecolors="black", zorder=3)
-        self.hidden_labels = [self.hidden_ax.text(0, 0, "", fontsize=9, ha="center", va="bottom", zorder=4)
-                              for _ in BINARY_INPUTS]
+        self.hidden_labels = [self.hidden_ax.text(0, 0, "", fontsize=9, ha="center", va="bottom", zorder=4,
+                                                  clip_on=True) for _ in BINARY_INPUTS]
         self._assemble()
         self.widget.children = (self._grouped_controls(), *self.widget.children[1:])
 
@@ -69,7 +85,7 @@ class XorNetworkExplorer(Demo):
     def _grouped_controls(self):
         columns = [widgets.VBox([widgets.HTML(f"<b>{unit}</b>"), *(self.controls[name] for name in sliders)])
                    for unit, sliders in UNITS.items()]
-        return widgets.HBox(columns)
+        return widgets.VBox([widgets.HBox(columns), self.controls["hidden"]])
 
     def params(self):
         """The network the sliders describe: {"W1" (2, 2), "b1" (2,), "W2" (2, 1), "b2" (1,)}."""
@@ -79,8 +95,13 @@ class XorNetworkExplorer(Demo):
                 params[key][index] = self.controls[name].value
         return params
 
+    @property
+    def hidden_activation(self):
+        """The hidden layer's activation the menu selects: the step function or the identity."""
+        return self.step if self.controls["hidden"].value == "step" else _identity
+
     def _layers(self, X, p):
-        hidden = call_student(self.layer_forward, X, p["W1"], p["b1"], self.step, shape=(len(X), 2))
+        hidden = call_student(self.layer_forward, X, p["W1"], p["b1"], self.hidden_activation, shape=(len(X), 2))
         output = call_student(self.layer_forward, hidden, p["W2"], p["b2"], self.step, shape=(len(X), 1))
         return hidden, output[:, 0]
 

@@ -44,6 +44,13 @@ def perceptron(x, w, b):
         return step_function(b + sum(xi * wi for xi, wi in zip(x, w)))
     return np.array([step_function(b + sum(xi * wi for xi, wi in zip(row, w))) for row in x])
 ''',
+    "SIGMOID_CHANGE": '''
+# read off the explorer's title: sigmoid(4.00) = 0.9820, sigmoid(2.00) = 0.8808
+SIGMOID_CHANGE = 0.1
+''',
+    "NEGATIVE_OUTPUT": '''
+NEGATIVE_OUTPUT = "B"   # a capital letter is accepted too
+''',
 }
 
 MISTAKES = {
@@ -76,5 +83,11 @@ def relu(x):
     "perceptron_without_bias": ("perceptron", ["perceptron"], '''
 def perceptron(x, w, b):
     return step_function(np.asarray(x) @ np.asarray(w))
+'''),
+    "sigmoid_change_is_sigmoid_of_4": ("SIGMOID_CHANGE", ["SIGMOID_CHANGE"], '''
+SIGMOID_CHANGE = round(float(sigmoid(4)), 2)
+'''),
+    "negative_output_counts_relu": ("NEGATIVE_OUTPUT", ["NEGATIVE_OUTPUT"], '''
+NEGATIVE_OUTPUT = "c"
 '''),
 }

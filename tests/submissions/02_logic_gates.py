@@ -43,6 +43,18 @@ def find_perceptron_params(targets, values=np.linspace(-1, 1, 21)):
                     return (w1, w2, b)
     return None
 ''',
+    "SLIDE_AND": '''
+# the letter, chosen by code from the net inputs of b = -1
+net = -1.0 + TRUTH_INPUTS @ np.array([1.0, 1.0])
+still_and = truth_table(1.0, 1.0, -1.0).tolist() == [0, 0, 0, 1]
+SLIDE_AND = "b" if still_and and (net == 0).sum() == 2 else "a"
+''',
+    "AND_COUNT": '''
+# all 125 triples at once; np.count_nonzero of a NumPy comparison
+grid = np.array(list(itertools.product([-2, -1, 0, 1, 2], repeat=3)), dtype=float)
+outputs = (grid[:, 2:3] + grid[:, :2] @ TRUTH_INPUTS.T > 0).astype(int)
+AND_COUNT = np.int64(np.count_nonzero((outputs == [0, 0, 0, 1]).all(axis=1)))
+''',
 }
 
 MISTAKES = {
@@ -96,5 +108,17 @@ def find_perceptron_params(targets, values=np.linspace(-1, 1, 21)):
         if truth_table(w1, w2, b).tolist() == wanted:
             matches.append((w1, w2, b))
     return matches[-1] if matches else None
+'''),
+    "slide_and_trusts_the_slide": ("SLIDE_AND", ["SLIDE_AND"], '''
+SLIDE_AND = "c"
+'''),
+    "and_count_with_step_of_zero_one": ("AND_COUNT", ["AND_COUNT"], '''
+# counts with a >= 0 (step(0) = 1), not the given perceptron's a > 0
+AND_COUNT = sum([int(b + w1 * x1 + w2 * x2 >= 0) for x1, x2 in TRUTH_INPUTS] == [0, 0, 0, 1]
+                for w1, w2, b in itertools.product([-2, -1, 0, 1, 2], repeat=3))
+'''),
+    "and_count_on_the_default_grid": ("AND_COUNT", ["AND_COUNT"], '''
+AND_COUNT = sum(truth_table(w1, w2, b).tolist() == [0, 0, 0, 1]
+                for w1, w2, b in itertools.product(np.linspace(-1, 1, 21), repeat=3))
 '''),
 }

@@ -1,7 +1,7 @@
 """Sample answers for 03_learning_rule, used by the autograde tests.
 
 ALTERNATIVES: correct answers written differently from the reference (loops, np.add, a training loop
-built on perceptron_update, a while loop): full marks.
+built on perceptron_update, a while loop; NAND_EPOCHS as a computed list): full marks.
 MISTAKES: classic wrong answers, each replacing one answer cell: (answer cell, items it breaks, code).
 The reference perceptron_update and train_perceptron call update_weights, so a mistake in
 update_weights breaks all three; a mistake in perceptron_update breaks only itself (the reference
@@ -41,6 +41,10 @@ def train_perceptron(X, Y, w, b, eta=0.05, max_epochs=100):
         if mistakes == 0:
             break
     return w, b, errors
+''',
+    "NAND_EPOCHS": '''
+# a list, computed with train_perceptron from the stepper's start
+NAND_EPOCHS = [len(train_perceptron(TRUTH_INPUTS, [1, 1, 1, 0], [0.55, 0.55], -0.65, eta)[2]) for eta in (0.05, 0.5)]
 ''',
 }
 
@@ -122,5 +126,15 @@ def train_perceptron(X, Y, w, b, eta=0.05, max_epochs=100):
         if mistakes == 0:
             break
     return np.asarray(w, dtype=float), b, errors
+'''),
+    "nand_epochs_without_the_clean_epoch": ("NAND_EPOCHS", ["NAND_EPOCHS"], '''
+# counts only the epochs with mistakes, not the last, mistake-free one
+NAND_EPOCHS = tuple(len(train_perceptron(TRUTH_INPUTS, [1, 1, 1, 0], [0.55, 0.55], -0.65, eta)[2]) - 1
+                    for eta in (0.05, 0.5))
+'''),
+    "nand_epochs_from_zero_weights": ("NAND_EPOCHS", ["NAND_EPOCHS"], '''
+# trains from w = (0, 0), b = 0 instead of the stepper's start
+NAND_EPOCHS = tuple(len(train_perceptron(TRUTH_INPUTS, [1, 1, 1, 0], [0.0, 0.0], 0.0, eta)[2])
+                    for eta in (0.05, 0.5))
 '''),
 }

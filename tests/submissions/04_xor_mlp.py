@@ -57,6 +57,20 @@ def mlp_forward(X, params, activation=sigmoid, output_activation=None):
         l += 1
     return A
 ''',
+    "collapse_linear": '''
+def collapse_linear(params):
+    # read the one layer off the two-layer network: b is its output for the input 0,
+    # row i of W is how much the output grows when input i goes from 0 to 1
+    W1, b1 = np.asarray(params["W1"], dtype=float), np.asarray(params["b1"], dtype=float)
+    W2, b2 = np.asarray(params["W2"], dtype=float), np.asarray(params["b2"], dtype=float)
+    def two_layers(X):
+        return (X @ W1 + b1) @ W2 + b2
+    b = two_layers(np.zeros(W1.shape[0]))
+    return two_layers(np.eye(W1.shape[0])) - b, b
+''',
+    "XOR_LINEAR_BEST": '''
+XOR_LINEAR_BEST = 4 - 1   # one line can put at most three of the four XOR points on their sides
+''',
 }
 
 MISTAKES = {
@@ -145,5 +159,19 @@ def mlp_forward(X, params, activation=sigmoid, output_activation=None):
         h = (output_activation or (lambda z: z)) if last else activation
         A = layer_forward(A, W, b, h)
     return A
+'''),
+    "collapse_forgets_the_hidden_bias": ("collapse_linear", ["collapse_linear"], '''
+def collapse_linear(params):
+    W1, W2 = np.asarray(params["W1"], dtype=float), np.asarray(params["W2"], dtype=float)
+    return W1 @ W2, np.asarray(params["b2"], dtype=float)
+'''),
+    "collapse_transposes_the_product": ("collapse_linear", ["collapse_linear"], '''
+def collapse_linear(params):
+    W1, b1 = np.asarray(params["W1"], dtype=float), np.asarray(params["b1"], dtype=float)
+    W2, b2 = np.asarray(params["W2"], dtype=float), np.asarray(params["b2"], dtype=float)
+    return W2.T @ W1.T, b1 @ W2 + b2
+'''),
+    "xor_linear_best_all_four": ("XOR_LINEAR_BEST", ["XOR_LINEAR_BEST"], '''
+XOR_LINEAR_BEST = 4   # "the weights can be anything, so surely some setting works"
 '''),
 }

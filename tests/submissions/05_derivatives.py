@@ -6,6 +6,8 @@ MISTAKES: classic wrong answers, each replacing one answer cell: (answer cell, i
 The reference neuron_grads calls sigmoid_derivative, so a sigmoid_derivative that computes the
 wrong slope breaks neuron_grads too; the overflowing one does not (no neuron_grads test has a net
 input below about -700).
+gradient_descent calls the learner's numerical_gradient, so a numerical_gradient that is wrong on
+the checks' functions breaks gradient_descent too; ETA_LIMIT is a number, right within 0.01.
 """
 
 ALTERNATIVES = {
@@ -53,6 +55,26 @@ def neuron_grads(w, x, b):
     slope = y * (1 - y)
     return np.array([slope * xi for xi in x]), slope
 ''',
+    "gradient_descent": '''
+def gradient_descent(f, x0, eta, steps):
+    # a path array filled in row by row
+    x0 = np.asarray(x0, dtype=float)
+    path = np.empty((steps + 1,) + x0.shape)
+    path[0] = x0
+    for k in range(steps):
+        path[k + 1] = path[k] - eta * numerical_gradient(f, path[k])
+    return path
+''',
+    "ETA_LIMIT": '''
+# found by experiment: bisect between a step size that converges and one that diverges
+low, high = 0.3, 0.7
+for _ in range(30):
+    middle = (low + high) / 2
+    path = gradient_descent(lambda v: v[0] ** 2 + v[0] * v[1] + v[1] ** 2, [2.5, -1.0], middle, 200)
+    values = [p[0] ** 2 + p[0] * p[1] + p[1] ** 2 for p in path]
+    low, high = (middle, high) if values[-1] < values[0] else (low, middle)
+ETA_LIMIT = round(low, 2)
+''',
 }
 
 MISTAKES = {
@@ -66,7 +88,7 @@ def numerical_derivative(f, x, h=1e-4):
     x = np.asarray(x, dtype=float)
     return (f(x + h) - f(x - h)) / h
 '''),
-    "gradient_forgets_to_restore": ("numerical_gradient", ["numerical_gradient"], '''
+    "gradient_forgets_to_restore": ("numerical_gradient", ["numerical_gradient", "gradient_descent"], '''
 def numerical_gradient(f, x, h=1e-4):
     x = np.asarray(x, dtype=float)
     grad = np.zeros_like(x)
@@ -93,7 +115,7 @@ def numerical_gradient(f, x, h=1e-4):
         grad[i] = (up - down) / (2 * h)
     return grad
 '''),
-    "gradient_nudges_everything": ("numerical_gradient", ["numerical_gradient"], '''
+    "gradient_nudges_everything": ("numerical_gradient", ["numerical_gradient", "gradient_descent"], '''
 def numerical_gradient(f, x, h=1e-4):
     x = np.asarray(x, dtype=float)
     return np.full(x.shape, (f(x + h) - f(x - h)) / (2 * h))
@@ -130,5 +152,35 @@ def neuron_grads(w, x, b):
     w, x = np.asarray(w, dtype=float), np.asarray(x, dtype=float)
     y = sigmoid(w @ x + b)
     return y * x, y
+'''),
+    "descent_climbs": ("gradient_descent", ["gradient_descent"], '''
+def gradient_descent(f, x0, eta, steps):
+    x = np.array(x0, dtype=float)
+    path = [x]
+    for _ in range(steps):
+        x = x + eta * numerical_gradient(f, x)
+        path.append(x)
+    return np.array(path)
+'''),
+    "descent_path_without_x0": ("gradient_descent", ["gradient_descent"], '''
+def gradient_descent(f, x0, eta, steps):
+    x = np.array(x0, dtype=float)
+    path = []
+    for _ in range(steps):
+        x = x - eta * numerical_gradient(f, x)
+        path.append(x)
+    return np.array(path)
+'''),
+    "descent_updates_in_place": ("gradient_descent", ["gradient_descent"], '''
+def gradient_descent(f, x0, eta, steps):
+    x = np.array(x0, dtype=float)
+    path = [x]
+    for _ in range(steps):
+        x -= eta * numerical_gradient(f, x)   # changes the array already in the path
+        path.append(x)
+    return np.array(path)
+'''),
+    "eta_limit_from_the_flattest_direction": ("ETA_LIMIT", ["ETA_LIMIT"], '''
+ETA_LIMIT = 2 / np.linalg.eigvalsh(np.array([[2.0, 1.0], [1.0, 2.0]])).min()
 '''),
 }

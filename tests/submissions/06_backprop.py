@@ -42,6 +42,16 @@ def backward(params, cache, Y):
         grads["b1"] += delta2
     return {key: value / len(Y) for key, value in grads.items()}
 ''',
+    "DELTA_OUT": '''
+# from the network itself instead of the rounded numbers: a tuple of two floats
+output = forward(X_EXAMPLE, P_EXAMPLE)["A2"][0]
+DELTA_OUT = tuple(float(d) for d in (output - Y_EXAMPLE[0]) * output * (1 - output))
+''',
+    "DELTA_HIDDEN": '''
+# the matrix form, kept as one row of shape (1, 2)
+hidden = forward(X_EXAMPLE, P_EXAMPLE)["A1"]
+DELTA_HIDDEN = (np.reshape(DELTA_OUT, (1, 2)) @ P_EXAMPLE["W2"].T) * hidden * (1 - hidden)
+''',
     "sgd_step": '''
 def sgd_step(params, grads, eta):
     new = {}
@@ -162,5 +172,14 @@ def train(X, Y, params, eta, epochs):
         params = sgd_step(params, backward(params, cache, Y), eta)
         losses.append(mse_loss(forward(X, params)["A2"], Y))
     return params, losses
+'''),
+    # DELTA_HIDDEN is built from the learner's DELTA_OUT, so a wrong DELTA_OUT breaks both
+    "delta_out_without_the_slope": ("DELTA_OUT", ["DELTA_OUT", "DELTA_HIDDEN"], '''
+DELTA_OUT = [0.617158 - 1, 0.520742 - 0]
+'''),
+    "delta_hidden_W2_not_transposed": ("DELTA_HIDDEN", ["DELTA_HIDDEN"], '''
+# the weights into each output (a column of W2) instead of the weights out of each hidden unit
+DELTA_HIDDEN = [(DELTA_OUT[0] * 0.5 + DELTA_OUT[1] * 0.7) * 0.689974 * (1 - 0.689974),
+                (DELTA_OUT[0] * -0.3 + DELTA_OUT[1] * 0.4) * 0.475021 * (1 - 0.475021)]
 '''),
 }
