@@ -5,6 +5,7 @@ Each notebook runs once, in a plain kernel as a learner's, and is scored the way
 scores it (``nbgrader.utils.determine_grade``, what `nbgrader validate` uses)."""
 
 import json
+import re
 
 import nbformat
 import pytest
@@ -161,3 +162,11 @@ def test_the_header_states_the_estimated_time_and_each_part_stays_under_75_minut
     for stated, cells in parts(notebook) or [(total, notebook.cells)]:
         assert stated == estimated_minutes(cells), f"a part states {stated} minutes, estimated {estimated_minutes(cells)}"
         assert stated <= 75, f"{stated} minutes in one sitting: split it into parts ('# Part 2 ... about N minutes')"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_readme_states_each_assignment_s_maximum_score(assignment):
+    cells = nbformat.read(notebook_path(ROOT / "source", assignment), as_version=4).cells
+    total = sum(c.metadata["nbgrader"]["points"] for c in cells if c.metadata.get("nbgrader", {}).get("grade"))
+    row = re.search(rf"\| `{assignment}` \| \d+ \| (\d+) \|", (ROOT / "README.md").read_text())
+    assert row and int(row.group(1)) == total, f"the README's table of maximum scores must say {total} for {assignment}"
