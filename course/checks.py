@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["check", "check_dict"]
+__all__ = ["as_number", "check", "check_dict"]
 
 # Fragments of exception messages that reveal a well-known slip, and what to do about it.
 _EXCEPTION_HINTS = (
@@ -67,6 +67,23 @@ def check_dict(func, *args, expect, why, mistakes=None, returns="float", atol=1e
         want, part = np.asarray(want), f"{call}[{key!r}]"
         rule = why[key] if isinstance(why, dict) else why
         _check_result(part, got[key], want, rule, (mistakes or {}).get(key, ()), returns, atol, rtol)
+
+
+def as_number(value, name, whole=False):
+    """``value`` as a float (an int when ``whole``), or AssertionError saying the form it must take.
+
+    For the questions answered with a number: a Python or NumPy number and a 0-d array are all
+    fine, and a whole number may come as a float such as 45.0 (np.ceil returns one)."""
+    kind = "a whole number, such as 10" if whole else "one number, such as 0.25"
+    number = None
+    if not isinstance(value, (str, bytes, bool, np.bool_)) and np.ndim(value) == 0:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            pass
+    if number is None or not np.isfinite(number) or (whole and not number.is_integer()):
+        raise AssertionError(f"{name} must be {kind}; it is {value!r}")
+    return int(number) if whole else number
 
 
 def _run(func, args):

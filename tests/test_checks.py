@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from course.checks import check
+from course.checks import as_number, check
 
 
 def message(func, *args, **kwargs):
@@ -133,3 +133,18 @@ def test_the_list_hint_is_given_only_when_a_list_was_the_problem():
         return [][0]
     assert "Likely cause" not in message(index_error, np.ones(2), expect=[1.0, 1.0], why="")
     assert "np.asarray(x)" in message(lambda x: x.astype(float), [1, 2], expect=[1.0, 2.0], why="")
+
+
+@pytest.mark.parametrize("value, whole, number", [
+    (0.25, False, 0.25), (np.float64(0.1), False, 0.1), (np.array(0.5), False, 0.5), (3, False, 3.0),
+    (45.0, True, 45), (np.ceil(1437 / 32), True, 45), (np.int64(7), True, 7), (np.array(22), True, 22)])
+def test_as_number_takes_every_form_an_honest_answer_may_have(value, whole, number):
+    got = as_number(value, "ANSWER", whole=whole)
+    assert got == number and type(got) is (int if whole else float)
+
+
+@pytest.mark.parametrize("value, whole", [("0.5", False), (True, False), ([1.0], False), (np.array([2.0]), False),
+                                          (float("nan"), False), (None, False), (0.5, True), (np.inf, True)])
+def test_as_number_says_what_form_an_answer_must_take(value, whole):
+    with pytest.raises(AssertionError, match=r"ANSWER must be (one number|a whole number)"):
+        as_number(value, "ANSWER", whole=whole)
