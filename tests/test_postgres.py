@@ -16,9 +16,11 @@ import pytest
 from conftest import ROOT, grader_command, notebook_path, require
 from grader.environment import BIN, course_env
 from notebooks import fill_in, reference_answers
+from samples import points
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("bubblewrap", "kernel")]
 ASSIGNMENT = "01_perceptron"
+FULL_MARKS = float(sum(points(ASSIGNMENT).values()))
 
 
 def postgres_bin():
@@ -83,7 +85,7 @@ def test_grading_with_a_postgresql_gradebook(tmp_path, postgres):
     assert not (course / "gradebook.db").exists(), "nothing may fall back to SQLite"
     with open(course / "grades.csv") as file:
         scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}
-    assert scores == {"ada": 12.0, "ben": 9.0}
+    assert scores == {"ada": FULL_MARKS, "ben": FULL_MARKS - 3}
     page = (course / "reports" / "class_report.html").read_text()
     assert "perceptron" in page
     listed = subprocess.run([str(BIN / "nbgrader"), "db", "student", "list"], cwd=course,

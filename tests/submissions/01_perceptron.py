@@ -45,8 +45,7 @@ def perceptron(x, w, b):
     return np.array([step_function(b + sum(xi * wi for xi, wi in zip(row, w))) for row in x])
 ''',
     "SIGMOID_CHANGE": '''
-# read off the explorer's title: sigmoid(4.00) = 0.9820, sigmoid(2.00) = 0.8808
-SIGMOID_CHANGE = 0.1
+SIGMOID_CHANGE = round(float(sigmoid(4) - sigmoid(2)), 2)   # computed, not read off the explorer
 ''',
     "NEGATIVE_OUTPUT": '''
 NEGATIVE_OUTPUT = "B"   # a capital letter is accepted too
