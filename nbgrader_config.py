@@ -30,6 +30,15 @@ c.ClearSolutions.code_stub = {
     "python": 'raise NotImplementedError("Replace this line with your code, then run the check below")'
 }
 
+# Late work (grader/late.py): a submission whose timestamp.txt is after its assignment's due date
+# (`python -m grader due ASSIGNMENT "2026-12-10 23:59:00 UTC"`) loses percent_per_day % of its
+# score per day late, a started day counting as a whole one. nbgrader computes the penalty during
+# autograde and stores it beside the raw score; grades.csv and `python -m grader export` subtract it.
+# nbgrader's own policies: c.LateSubmissionPlugin.penalty_method = "none" or "zero" (with
+# plugin_class = "nbgrader.plugins.LateSubmissionPlugin").
+c.AssignLatePenalties.plugin_class = "grader.late.PercentPerDay"
+c.PercentPerDay.percent_per_day = 10
+
 # How this course grades: sandboxed kernels, a cell that kills or hangs its kernel costing only
 # that cell, deleted test cells put back, feedback without the hidden tests (grader/config.py:
 # another nbgrader course can grade the same way with these two lines).

@@ -1,16 +1,23 @@
 """The instructor's commands, on top of the real nbgrader CLI.
 
-    python -m grader roster students.csv     add or update students (id,first_name,last_name,email)
+    python -m grader roster students.csv     add or update students (id,first_name,last_name,email;
+                                             optional lms_user_id, and sis_id,login_id,section kept
+                                             in roster_lms.csv for the LMS exports)
+    python -m grader due ASSIGNMENT "2026-12-10 23:59:00 UTC"
+                                             set an assignment's due date (late penalties: grader/late.py)
     python -m grader grade [ASSIGNMENT ...] [-j N | --scheduler tcp://HOST:PORT]
                                              autograde everything in submitted/ (in parallel),
                                              feedback, grades.csv
     python -m grader report                  reports/class_report.html from the gradebook
+    python -m grader export --lms canvas|moodle|csv [ASSIGNMENT ...]
+                                             the grades as an LMS import file, in exports/
     python -m grader demo                    the sample class (tests/samples) through grade + report
 
 Run them from the course folder (the one holding nbgrader_config.py).
 """
 
 import argparse
+import csv
 import os
 import shutil
 import subprocess
@@ -20,6 +27,8 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from grader.environment import BIN, course_env
+from grader.export import LMS_COLUMNS, LMS_FORMATS, ROSTER_LMS, export, save_lms_roster
+from grader.late import set_due_date
 from grader.parallel import check_can_grade
 from grader.report import summarise, write_report
 from grader.suspicious import scan_course, summary
@@ -86,11 +95,44 @@ def report(course, out):
 
 
 def demo(course, samples):
-    """Copy every sample student (tests/samples/<group>/<student>/<assignment>/) into submitted/."""
+    """Copy every sample student (tests/samples/<group>/<student>/<assignment>/) into submitted/,
+    and set the due dates the late samples are late for (tests/samples/*/due_dates.csv)."""
     target = course / "submitted"
     for student in sorted(p for p in samples.glob("*/*") if p.is_dir()):
         shutil.copytree(student, target / student.name, dirs_exist_ok=True)
     print(f"Copied the sample class from {samples} into {target}.")
+    for due_dates in sorted(samples.glob("*/due_dates.csv")):
+        with open(due_dates, newline="") as file:
+            for row in csv.DictReader(file):
+                due(course, row["assignment"], row["duedate"])
+
+
+def roster(course, path):
+    """nbgrader's student import (id, names, email, lms_user_id), then the LMS columns nbgrader
+    drops (sis_id, login_id, section) into roster_lms.csv next to the gradebook."""
+    if not path.exists():
+        raise SystemExit(f"No roster at {path}: a CSV with columns id,first_name,last_name,email "
+                         f"(optional: lms_user_id, {','.join(LMS_COLUMNS)}).")
+    nbgrader("db", "student", "import", str(path.resolve()), course=course)
+    kept = save_lms_roster(course, path)
+    if kept is not None:
+        print(f"LMS columns for {kept} students: {course / ROSTER_LMS} (personal data: keep it out of git).")
+
+
+def due(course, assignment, when):
+    stored = set_due_date(db_url(course), assignment, when)
+    print(f"{assignment} is due {stored:%Y-%m-%d %H:%M:%S} UTC: later submissions get the late penalty "
+          "of nbgrader_config.py when graded.")
+
+
+def export_grades(course, lms, assignments, canvas_ids):
+    pairs = dict(item.partition("=")[::2] for item in canvas_ids)
+    if any(not value for value in pairs.values()):
+        raise SystemExit("--canvas-id takes ASSIGNMENT=CANVAS_ID, e.g. --canvas-id 01_perceptron=12345.")
+    path, messages = export(course, db_url(course), lms, assignments, pairs)
+    for line in messages:
+        print(line)
+    print(f"{lms} export: {path} (names and grades: personal data, keep it out of git)")
 
 
 def main(argv=None):
@@ -98,8 +140,16 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--course", type=Path, default=Path.cwd(), help="course folder (default: here)")
     commands = parser.add_subparsers(dest="command", required=True)
-    roster = commands.add_parser("roster", help="add or update students from a CSV file")
-    roster.add_argument("csv", type=Path)
+    students = commands.add_parser("roster", help="add or update students from a CSV file")
+    students.add_argument("csv", type=Path)
+    due_date = commands.add_parser("due", help="set an assignment's due date")
+    due_date.add_argument("assignment")
+    due_date.add_argument("when", help='e.g. "2026-12-10 23:59:00 UTC" (a time zone name or offset)')
+    exporting = commands.add_parser("export", help="grades as an LMS import file (exports/)")
+    exporting.add_argument("--lms", required=True, help=f"one of: {', '.join(LMS_FORMATS)}")
+    exporting.add_argument("assignments", nargs="*", help="default: every assignment someone submitted")
+    exporting.add_argument("--canvas-id", action="append", default=[], metavar="ASSIGNMENT=ID",
+                           help="the Canvas assignment id, for a header `Name (id)`")
     grading = commands.add_parser("grade", help="autograde, feedback and grades.csv")
     grading.add_argument("assignments", nargs="*")
     grading.add_argument("-j", "--jobs", help="grading processes on this machine (default: one per core)")
@@ -118,9 +168,11 @@ def main(argv=None):
     if args.command == "demo" or args.command == "grade" and not args.scheduler:
         check_can_grade(course)  # before anything is copied or added to the gradebook
     if args.command == "roster":
-        if not args.csv.exists():
-            raise SystemExit(f"No roster at {args.csv}: a CSV with columns id,first_name,last_name,email.")
-        nbgrader("db", "student", "import", str(args.csv.resolve()), course=course)
+        roster(course, args.csv)
+    elif args.command == "due":
+        due(course, args.assignment, args.when)
+    elif args.command == "export":
+        export_grades(course, args.lms, args.assignments, args.canvas_id)
     elif args.command == "grade":
         workers = [*(["-j", args.jobs] if args.jobs else []),
                    *(["--scheduler", args.scheduler] if args.scheduler else [])]

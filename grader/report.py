@@ -14,6 +14,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from nbgrader.api import Gradebook, MissingEntry
 
+from grader.late import days_late, describe_lateness
+
 HELP_THRESHOLD = 0.5  # students below this fraction of the points so far are flagged
 
 
@@ -39,6 +41,7 @@ class ClassSummary:
     assignments: dict   # assignment -> {"max_score": float, "scores": {student: score or None}}
     exercises: list     # Exercise, in notebook order
     students: dict      # student -> {"score": float, "max_score": float, "missing": [assignment]}
+    late: dict = field(default_factory=dict)  # (assignment, student) -> (seconds late, penalty), late ones only
 
     def needing_help(self):
         return sorted(
@@ -50,7 +53,7 @@ class ClassSummary:
 def summarise(db_url):
     with Gradebook(db_url) as gradebook:
         student_ids = [s.id for s in gradebook.students]
-        assignments, exercises = {}, []
+        assignments, exercises, late = {}, [], {}
         students = {s: {"score": 0.0, "max_score": 0.0, "missing": []} for s in student_ids}
         for assignment in gradebook.assignments:
             if not assignment.submissions:  # generated or released, nothing handed in yet
@@ -69,6 +72,9 @@ def summarise(db_url):
                     students[student]["max_score"] += assignment.max_score
                     continue
                 scores[student] = submission.score
+                if submission.total_seconds_late > 0:  # nbgrader: timestamp after the due date
+                    late[assignment.name, student] = (submission.total_seconds_late,
+                                                      submission.late_submission_penalty or 0.0)
                 students[student]["score"] += submission.score
                 students[student]["max_score"] += assignment.max_score
                 for notebook in submission.notebooks:
@@ -76,7 +82,7 @@ def summarise(db_url):
                         by_cell[(notebook.name, grade.name)].scores.append(grade.score)
             assignments[assignment.name] = {"max_score": assignment.max_score, "scores": scores}
             exercises.extend(by_cell.values())
-    return ClassSummary(assignments, exercises, students)
+    return ClassSummary(assignments, exercises, students, late)
 
 
 def write_report(summary, path, findings=()):
@@ -99,6 +105,12 @@ def write_report(summary, path, findings=()):
         _table(["student", "score", "out of", "not submitted"],
                [(s, f"{summary.students[s]['score']:g}", f"{summary.students[s]['max_score']:g}",
                  ", ".join(summary.students[s]["missing"]) or "-") for s in summary.needing_help()]),
+        "<h2>Late submissions</h2><p>Handed in after the due date (`python -m grader due`); the "
+        "penalty is the one nbgrader computed (nbgrader_config.py), the scores above are before it.</p>",
+        _table(["assignment", "student", "late by", "days counted", "penalty (points)"],
+               [(a, s, describe_lateness(seconds), days_late(seconds), f"{penalty:g}")
+                for (a, s), (seconds, penalty) in sorted(summary.late.items())])
+        if summary.late else "<p>Nobody was late.</p>",
         "<h2>Review by hand</h2><p>Code that honest answers never need (reaching into the "
         "interpreter, the grader or the operating system). The scores are unchanged: look, then "
         "decide.</p>",

@@ -85,8 +85,20 @@ def build():
     return built
 
 
+# Late submissions (tests/samples/late/README.md): student -> the sample student whose 01_perceptron
+# they hand in, with a timestamp.txt of their own (kept) and the due dates in due_dates.csv.
+LATE = ROOT / "tests" / "samples" / "late"
+LATE_STUDENTS = {"gus": "eli", "hal": "ada", "ivy": "ada"}
+
+
 if __name__ == "__main__":
-    for relative, notebook in build().items():
+    built = build()
+    for relative, notebook in built.items():
         (SAMPLES / relative).parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, SAMPLES / relative)
         print(f"wrote tests/samples/good/{relative}")
+    for late, like in LATE_STUDENTS.items():
+        for relative, notebook in built.items():
+            if relative.parts[:2] == (like, "01_perceptron"):
+                nbformat.write(notebook, LATE / late / Path(*relative.parts[1:]))
+                print(f"wrote tests/samples/late/{late}/{Path(*relative.parts[1:])}")
