@@ -72,12 +72,3 @@ def set_due_date(db_url, assignment, when):
                          "\"YYYY-MM-DD HH:MM:SS TZ\", e.g. \"2026-12-10 23:59:00 UTC\".") from None
     with Gradebook(db_url) as gradebook:
         return gradebook.update_or_create_assignment(assignment, duedate=due).duedate
-
-
-def late_submissions(db_url):
-    """(assignment, student) -> (seconds late, penalty nbgrader stored), late submissions only."""
-    with Gradebook(db_url) as gradebook:
-        return {(assignment.name, submission.student.id):
-                (submission.total_seconds_late, submission.late_submission_penalty or 0.0)
-                for assignment in gradebook.assignments for submission in assignment.submissions
-                if submission.total_seconds_late > 0}

@@ -18,7 +18,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 import samples
 from conftest import ROOT
-from grader.late import DAY, PercentPerDay, days_late, describe_lateness, late_submissions
+from grader.late import DAY, PercentPerDay, days_late, describe_lateness
 from grader.report import summarise, write_report
 
 DUE = "2026-12-01 23:59:00 UTC"
@@ -74,7 +74,7 @@ def test_nbgrader_computes_the_penalty_with_the_course_config(tmp_path):
                   for s in ("ada", "ben", "cy")}
     # the raw score stays as graded; the penalty is stored beside it (ben: 2 days, 20 % of 7)
     assert stored == {"ada": (10.0, 0.0), "ben": (7.0, pytest.approx(1.4)), "cy": (0.0, 0.0)}
-    late = late_submissions(db_url)
+    late = summarise(db_url).late
     assert set(late) == {("a1", "ben"), ("a1", "cy")}
     assert late["a1", "ben"] == (26 * 3600, pytest.approx(1.4))
 
@@ -134,7 +134,7 @@ def test_late_samples_lose_ten_percent_per_day_and_the_others_nothing(graded_cla
         assert row["duedate"].startswith("2026-12-01 23:59:00"), "the demo set the due date"
     for student in samples.SAMPLE_STUDENTS:   # no timestamp.txt: never late
         assert float(rows["01_perceptron", student]["late_submission_penalty"] or 0) == 0
-    late = late_submissions(f"sqlite:///{graded_class / 'gradebook.db'}")
+    late = summarise(f"sqlite:///{graded_class / 'gradebook.db'}").late
     assert {s for (_, s) in late} == {"gus", "hal"}
     assert math.ceil(late["01_perceptron", "gus"][0] / DAY) == 2
 

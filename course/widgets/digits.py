@@ -22,11 +22,7 @@ def digit_viewer(forward_softmax, params, images, labels):
 
 class DigitViewer(Demo):
     def __init__(self, forward_softmax, params, images, labels):
-        self.forward_softmax, self.params = forward_softmax, params
-        self.images = np.asarray(images, dtype=float)
-        self.labels = np.asarray(labels, dtype=int)
-        if self.images.ndim != 2 or self.images.shape[1] != 64 or len(self.labels) != len(self.images):
-            raise ValueError("images must be rows of 64 pixels (8×8), with one label per row")
+        self._take_network_and_images(forward_softmax, params, images, labels)
         self.controls = {
             "show": widgets.Dropdown(options=[ALL, MISTAKES], value=ALL, description="show"),
             "index": widgets.IntSlider(value=0, min=0, max=len(self.images) - 1, description="image"),
@@ -39,8 +35,15 @@ class DigitViewer(Demo):
         self.ax_image.set(xticks=[], yticks=[])
         self.bars = self.ax_bars.bar(range(10), np.zeros(10), color=OTHER_COLOUR)
         self.ax_bars.set(xticks=range(10), ylim=(0, 1.05), xlabel="digit", ylabel="probability")
-        self._predictions = None
         self._assemble()
+
+    def _take_network_and_images(self, forward_softmax, params, images, labels):
+        self.forward_softmax, self.params = forward_softmax, params
+        self.images = np.asarray(images, dtype=float)
+        self.labels = np.asarray(labels, dtype=int)
+        if self.images.ndim != 2 or self.images.shape[1] != 64 or len(self.labels) != len(self.images):
+            raise ValueError("images must be rows of 64 pixels (8×8), with one label per row")
+        self._predictions = None
 
     def predictions(self):
         """Probabilities for every image (computed once with the learner's function)."""
@@ -95,11 +98,7 @@ def confusion_counts(predicted, labels, n_classes=10):
 
 class ConfusionViewer(DigitViewer):
     def __init__(self, forward_softmax, params, images, labels):
-        self.forward_softmax, self.params = forward_softmax, params
-        self.images = np.asarray(images, dtype=float)
-        self.labels = np.asarray(labels, dtype=int)
-        if self.images.ndim != 2 or self.images.shape[1] != 64 or len(self.labels) != len(self.images):
-            raise ValueError("images must be rows of 64 pixels (8×8), with one label per row")
+        self._take_network_and_images(forward_softmax, params, images, labels)
         self.controls = {"mistakes_only": widgets.Checkbox(value=False, description="hide the diagonal")}
         self.figure = new_figure(4.6, 4.2)
         self.figure.subplots_adjust(left=0.14, right=0.97, bottom=0.13, top=0.9)
@@ -108,7 +107,6 @@ class ConfusionViewer(DigitViewer):
         self.ax.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit")
         self.numbers = [[self.ax.text(col, row, "", ha="center", va="center", fontsize=8)
                          for col in range(10)] for row in range(10)]
-        self._predictions = None
         self._assemble()
 
     def draw(self):
