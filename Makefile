@@ -27,17 +27,34 @@ test: setup
 
 # A self-learner's own copy of release/ lives in workspace/ (git-ignored): notebooks already there
 # are never overwritten, so `git pull` and `make lab` can't touch your answers.
-lab: setup
-	$(BIN)/python scripts/workspace.py release workspace
-	$(BIN)/jupyter lab --ServerApp.root_dir=workspace $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+# `make lab COURSE_LANG=ko`: the Korean edition (ko/release/), in a workspace of its own, workspace-ko/.
+# (Not LANG: that is the system locale, which make hands on to Jupyter and the kernels.)
+COURSE_LANG ?= en
+EDITIONS    := en ko
+ifeq ($(filter $(COURSE_LANG),$(EDITIONS)),)
+$(error COURSE_LANG=$(COURSE_LANG) is not an edition of this course: use one of $(EDITIONS))
+endif
+LAB_RELEASE   := $(if $(filter ko,$(COURSE_LANG)),ko/release,release)
+LAB_WORKSPACE := $(if $(filter ko,$(COURSE_LANG)),workspace-ko,workspace)
 
-# Regenerate release/ from source/ (maintainers, after editing a source notebook). Uses a
-# throw-away gradebook so an instructor's gradebook.db is never touched.
+lab: setup
+	$(BIN)/python scripts/workspace.py $(LAB_RELEASE) $(LAB_WORKSPACE)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_WORKSPACE) $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+
+# Regenerate release/ from source/ (maintainers, after editing a source notebook), and the Korean
+# edition: translations/ko/*.po brought up to date with source/, ko/source/ built from them, and
+# ko/release/ generated from it. Uses a throw-away gradebook so an instructor's gradebook.db is
+# never touched.
 release: setup
+	$(BIN)/python scripts/translations.py update
+	$(BIN)/python scripts/translations.py build
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	for dir in source/*/; do \
-	  $(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force \
-	    --CourseDirectory.db_url="sqlite:///$$tmp/gradebook.db" --log-level=WARN || exit 1; \
+	  for edition in . ko; do \
+	    $(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force \
+	      --CourseDirectory.source_directory=$$edition/source --CourseDirectory.release_directory=$$edition/release \
+	      --CourseDirectory.db_url="sqlite:///$$tmp/gradebook.db" --log-level=WARN || exit 1; \
+	  done; \
 	done
 
 # Instructors: autograde everything in submitted/, write feedback/ and grades.csv; then the report.

@@ -15,22 +15,24 @@ import warnings
 
 import numpy as np
 
+from .i18n import tr, translatable
+
 __all__ = ["as_number", "check", "check_dict"]
 
 # Fragments of exception messages that reveal a well-known slip, and what to do about it.
 _EXCEPTION_HINTS = (
     ("truth value of an array",
-     "an `if`, `and`, `or` or built-in max/min was applied to a whole array; use operations "
-     "that work element by element (comparisons, np.where, np.maximum)"),
+     translatable("an `if`, `and`, `or` or built-in max/min was applied to a whole array; use operations "
+                  "that work element by element (comparisons, np.where, np.maximum)")),
     ("instances of 'list'",
-     "the input was a Python list; start with `x = np.asarray(x)` so lists behave like arrays"),
+     translatable("the input was a Python list; start with `x = np.asarray(x)` so lists behave like arrays")),
     ("'list' object",
-     "the input was a Python list; start with `x = np.asarray(x)` so lists behave like arrays"),
+     translatable("the input was a Python list; start with `x = np.asarray(x)` so lists behave like arrays")),
     ("can't multiply sequence",
-     "the input was a Python list; start with `x = np.asarray(x)` so lists behave like arrays"),
+     translatable("the input was a Python list; start with `x = np.asarray(x)` so lists behave like arrays")),
     ("bad operand type for unary -: 'list'",
-     "the input was a Python list, which has no minus sign; start with `x = np.asarray(x, dtype=float)` "
-     "so lists behave like arrays"),
+     translatable("the input was a Python list, which has no minus sign; start with `x = np.asarray(x, dtype=float)` "
+                  "so lists behave like arrays")),
 )
 
 
@@ -58,11 +60,12 @@ def check_dict(func, *args, expect, why, mistakes=None, returns="float", atol=1e
     call, got = _run(func, args)
     keys = ", ".join(repr(key) for key in expect)
     if not isinstance(got, dict):
-        raise AssertionError(f"{call} returned {type(got).__name__}, expected a dict with the keys {keys}.")
+        raise AssertionError(tr("{call} returned {kind}, expected a dict with the keys {keys}.",
+                                call=call, kind=type(got).__name__, keys=keys))
     missing = [key for key in expect if key not in got]
     if missing:
-        raise AssertionError(f"{call} returned a dict without {', '.join(map(repr, missing))}: "
-                             f"it must hold the keys {keys}.")
+        raise AssertionError(tr("{call} returned a dict without {missing}: it must hold the keys {keys}.",
+                                call=call, missing=", ".join(map(repr, missing)), keys=keys))
     for key, want in expect.items():
         want, part = np.asarray(want), f"{call}[{key!r}]"
         rule = why[key] if isinstance(why, dict) else why
@@ -74,7 +77,7 @@ def as_number(value, name, whole=False):
 
     For the questions answered with a number: a Python or NumPy number and a 0-d array are all
     fine, and a whole number may come as a float such as 45.0 (np.ceil returns one)."""
-    kind = "a whole number, such as 10" if whole else "one number, such as 0.25"
+    kind = tr("a whole number, such as 10") if whole else tr("one number, such as 0.25")
     number = None
     if not isinstance(value, (str, bytes, bool, np.bool_)) and np.ndim(value) == 0:
         try:
@@ -82,7 +85,7 @@ def as_number(value, name, whole=False):
         except (TypeError, ValueError):
             pass
     if number is None or not np.isfinite(number) or (whole and not number.is_integer()):
-        raise AssertionError(f"{name} must be {kind}; it is {value!r}")
+        raise AssertionError(tr("{name} must be {kind}; it is {value!r}", name=name, kind=kind, value=value))
     return int(number) if whole else number
 
 
@@ -104,20 +107,19 @@ def _call(func, args, call):
         raise
     except Exception as exc:  # the learner's code failed: explain it instead of a bare traceback
         hint = next((h for fragment, h in _EXCEPTION_HINTS if fragment in str(exc)), None)
-        message = f"{call} raised {type(exc).__name__}: {exc}"
+        message = tr("{call} raised {error}: {message}", call=call, error=type(exc).__name__, message=exc)
         if hint:
-            message += f"\nLikely cause: {hint}."
+            message += "\n" + tr("Likely cause: {hint}.", hint=tr(hint))
         raise AssertionError(message) from exc
 
 
 def _check_arguments_unchanged(call, args, originals):
     for position, (now, before) in enumerate(zip(args, originals)):
         if not _same(now, before):
-            raise AssertionError(
-                f"{call} changed its argument number {position + 1} in place. "
-                "Compute a new array instead of writing into the input "
-                "(for example `y = x * 2`, not `x *= 2`)."
-            )
+            raise AssertionError(tr(
+                "{call} changed its argument number {position} in place. Compute a new array instead "
+                "of writing into the input (for example `y = x * 2`, not `x *= 2`).",
+                call=call, position=position + 1))
 
 
 def _same(a, b):
@@ -132,41 +134,44 @@ def _same(a, b):
 
 def _check_result(call, got, expected, why, mistakes, returns, atol, rtol, input_shape=None):
     if got is None:
-        raise AssertionError(f"{call} returned None: did you forget `return`?")
+        raise AssertionError(tr("{call} returned None: did you forget `return`?", call=call))
     try:
         result = np.asarray(got)
     except Exception:  # ragged or odd objects that NumPy cannot hold as one array
         result = None
     if result is None or result.dtype.kind not in "biuf":
-        raise AssertionError(f"{call} returned {got!r}, which is not a number or an array of numbers.")
+        raise AssertionError(tr("{call} returned {value!r}, which is not a number or an array of numbers.",
+                                call=call, value=got))
     _check_kind(call, result, returns)
     if result.shape == expected.shape and _close(result, expected, atol, rtol):
         return
     for wrong, explanation in mistakes:
         if np.shape(wrong) == result.shape and _close(result, np.asarray(wrong, float), atol, rtol):
-            raise AssertionError(f"{call} returned {_show(result)}. {explanation}")
+            raise AssertionError(tr("{call} returned {value}.", call=call, value=_show(result))
+                                 + " " + tr(explanation))
     if result.shape != expected.shape:
-        message = f"{call} returned shape {result.shape}, expected shape {expected.shape}: {why}"
+        message = tr("{call} returned shape {shape}, expected shape {expected}: {why}",
+                     call=call, shape=result.shape, expected=expected.shape, why=tr(why))
         if input_shape == expected.shape:
-            message += "\nThe output must have the shape of the input (a scalar input gives a scalar)."
+            message += "\n" + tr("The output must have the shape of the input (a scalar input gives a scalar).")
         raise AssertionError(message)
-    message = f"{call} should be {_show(expected)}, got {_show(result)}: {why}"
+    message = tr("{call} should be {expected}, got {value}: {why}",
+                 call=call, expected=_show(expected), value=_show(result), why=tr(why))
     if np.isnan(result).any():
-        message += "\nThe result contains nan: look for inf / inf or inf - inf (an overflow)."
+        message += "\n" + tr("The result contains nan: look for inf / inf or inf - inf (an overflow).")
     raise AssertionError(message)
 
 
 def _check_kind(call, result, returns):
     kind = result.dtype.kind
     if kind == "b":
-        raise AssertionError(
-            f"{call} returned booleans (True/False); return numbers: `.astype(int)` turns them into 0/1."
-        )
+        raise AssertionError(tr(
+            "{call} returned booleans (True/False); return numbers: `.astype(int)` turns them into 0/1.",
+            call=call))
     if returns == "int" and kind not in "iu":
-        raise AssertionError(
-            f"{call} returned {result.dtype} values; this function must return integers "
-            "(use `.astype(int)`)."
-        )
+        raise AssertionError(tr(
+            "{call} returned {dtype} values; this function must return integers (use `.astype(int)`).",
+            call=call, dtype=result.dtype))
 
 
 def _close(result, expected, atol, rtol):
@@ -181,17 +186,17 @@ def _show(value):
 
 
 def _describe_call(func, args):
-    name = getattr(func, "__name__", "the function")
+    name = getattr(func, "__name__", None) or tr("the function")
     return f"{name}({', '.join(_show_argument(a) for a in args)})"
 
 
 def _show_argument(arg):
     if callable(arg):   # a function passed in (an activation, the f of a derivative): its name
-        return getattr(arg, "__name__", "a function")
+        return getattr(arg, "__name__", None) or tr("a function")
     if isinstance(arg, dict):
-        return f"a dict with keys {', '.join(map(str, arg))}"
+        return tr("a dict with keys {keys}", keys=", ".join(map(str, arg)))
     if isinstance(arg, (list, tuple)):
-        return repr(arg) if len(repr(arg)) <= 40 else f"a list of length {len(arg)}"
+        return repr(arg) if len(repr(arg)) <= 40 else tr("a list of length {length}", length=len(arg))
     if isinstance(arg, np.ndarray) and arg.size > 8:
-        return f"an array of shape {arg.shape}"
+        return tr("an array of shape {shape}", shape=arg.shape)
     return _show(arg) if isinstance(arg, np.ndarray) else repr(arg)

@@ -45,6 +45,8 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_locked, is_solution
 from traitlets import Integer
 
+from course.i18n import ENGLISH, edition
+
 
 class KernelStuck(Exception):
     """A timed-out cell's kernel did not answer the interrupt."""
@@ -141,6 +143,7 @@ class RobustExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         pristine = copy.deepcopy(nb.cells)
+        self._language = edition(nb.metadata)   # the check messages speak the notebook's language
         self._left_out = {}  # cell index -> (error name, why)
         for failures in range(self.max_kernel_failures + 1):
             self._running = self._last_done = None
@@ -262,7 +265,8 @@ class RobustExecute(Execute):
             source=STUDENT_SIDE, name=self._bridge_name, folder=str(self._exchange)))
         if reply["content"]["status"] != "ok":
             self.log.warning("The grader's student side did not install: %s", reply["content"].get("evalue"))
-        trusted_side().run("reset", self._serve_student, exchange=str(self._exchange))
+        trusted_side().run("reset", self._serve_student, exchange=str(self._exchange),
+                           language=getattr(self, "_language", ENGLISH))
         return kc
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)

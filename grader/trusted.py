@@ -12,7 +12,9 @@ as the call left them and what it printed (grader/student_side.py encodes them).
 student's code does to its own process, the comparison that decides the score runs here.
 
 The grader talks to this process with one JSON object per line on stdin and stdout:
-    {"op": "reset", "exchange": folder}       a new notebook (or a restarted kernel)
+    {"op": "reset", "exchange": folder, "language": code}
+                                              a new notebook (or a restarted kernel), in the
+                                              notebook's language (its check messages')
     {"op": "setup", "source": code}           a locked set-up cell (run on both sides)
     {"op": "test", "source": code}            a test cell; while it runs this side may ask
         {"op": "student", "seq": n}           "run request n in the student's kernel", answered
@@ -37,6 +39,8 @@ from IPython.core.display_trap import DisplayTrap
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
+
+from course.i18n import set_language
 
 MAX_DEPTH = 64
 MAX_ARRAY_BYTES = 256 * 1024 ** 2
@@ -309,7 +313,8 @@ class TrustedSide:
         self.bridge.deleted = lambda: [name for name in self.borrowed if name not in self.shell.user_ns]
         self.setup_names, self.borrowed = set(), {}
 
-    def reset(self, exchange):
+    def reset(self, exchange, language):
+        set_language(language)
         self.shell.reset(new_session=False)
         self.bridge.folder, self.setup_names, self.borrowed = exchange, set(), {}
         return []
@@ -374,7 +379,10 @@ def main():
     while True:
         request = channel.receive()
         op = request["op"]
-        outputs = side.reset(request["exchange"]) if op == "reset" else getattr(side, op)(request["source"])
+        if op == "reset":
+            outputs = side.reset(request["exchange"], request["language"])
+        else:
+            outputs = getattr(side, op)(request["source"])
         channel.send({"op": "done", "outputs": outputs, "execution_count": side.shell.execution_count - 1})
 
 

@@ -166,7 +166,7 @@ def test_names_used_are_those_read_before_assigned():
 
 
 def test_the_trusted_process_answers_like_a_kernel(tmp_path):
-    requests = [{"op": "reset", "exchange": str(tmp_path)},
+    requests = [{"op": "reset", "exchange": str(tmp_path), "language": "en"},
                 {"op": "setup", "source": "import numpy as np\nfrom course.checks import check"},
                 {"op": "test", "source": "print('checked')\n1 / 0"},
                 {"op": "test", "source": "check(np.sqrt, 4.0, expect=2.0, why='-')\n1.5"}]
