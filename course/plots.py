@@ -5,10 +5,15 @@ Figures are plain matplotlib `Figure` objects (no pyplot), so a demo owns its fi
 is drawn twice by the notebook's inline backend.
 """
 
+import warnings
+
+import matplotlib
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
+
+from course import i18n
 
 DPI = 90
 ONE_COLOUR = "#f28e2b"   # output 1
@@ -21,7 +26,27 @@ BINARY_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 PLAIN_NUMBER_LABELS = FuncFormatter(lambda value, _position: f"{value:g}")
 
 
+# Fonts for a language whose letters matplotlib's default font (DejaVu Sans) lacks. The first font
+# draws the text; a glyph it lacks (✔, ✘, −, ᵀ) comes from the fallback: NanumGothic has Hangul.
+LANGUAGE_FONTS = {"ko": ("NanumGothic", "DejaVu Sans")}
+
+
+def use_language_font():
+    """Draw the figures made from now on in a font that has the learner's letters (Korean: Nanum
+    Gothic, from the koreanize_matplotlib package). In English it changes nothing."""
+    fonts = LANGUAGE_FONTS.get(i18n.language())
+    if fonts is None:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)   # its distutils version check
+        import koreanize_matplotlib  # noqa: F401 (registers Nanum Gothic, sets font.family)
+    if list(matplotlib.rcParams["font.family"]) != list(fonts):
+        matplotlib.rcParams["font.family"] = list(fonts)
+
+
 def new_figure(width=4.4, height=3.6):
+    """A demo's figure: every figure of the course is made here, in the learner's language's font."""
+    use_language_font()
     figure = Figure(figsize=(width, height), dpi=DPI, facecolor="white")
     figure.subplots_adjust(left=0.14, right=0.96, bottom=0.14, top=0.9)
     return figure

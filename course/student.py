@@ -9,6 +9,8 @@ import warnings
 
 import numpy as np
 
+from course.i18n import tr
+
 
 class StudentCodeProblem(Exception):
     """A learner's function could not produce what the demo needs; str() says what to do."""
@@ -19,30 +21,40 @@ def call_student(func, *args, shape=None):
 
     shape -- the shape the result must have (None: any shape).
     """
-    name = getattr(func, "__name__", "your function")
+    name = function_name(func)
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             result = func(*args)
     except NotImplementedError as exc:
         missing = _innermost_function(exc) or name
-        raise StudentCodeProblem(
-            f"Implement {missing} first (its exercise is above), run that cell, then move a slider."
-        ) from None
+        raise StudentCodeProblem(tr(
+            "Implement {name} first (its exercise is above), run that cell, then move a slider.", name=missing
+        )) from None
     except Exception as exc:
-        raise StudentCodeProblem(
-            f"Your {name} raised {type(exc).__name__}: {exc}. Fix it and run its check cell."
-        ) from None
+        raise StudentCodeProblem(tr(
+            "Your {name} raised {error}: {message}. Fix it and run its check cell.",
+            name=name, error=type(exc).__name__, message=exc,
+        )) from None
     try:
         values = np.asarray(result, dtype=float)
     except (TypeError, ValueError):
-        raise StudentCodeProblem(f"Your {name} returned {result!r}, not numbers.") from None
+        raise StudentCodeProblem(tr("Your {name} returned {result!r}, not numbers.", name=name, result=result)) from None
     if shape is not None and values.shape != tuple(shape):
-        raise StudentCodeProblem(
-            f"Your {name} returned shape {values.shape} where {tuple(shape)} was expected: "
-            "it must work on whole arrays, element by element."
-        )
+        raise StudentCodeProblem(tr(
+            "Your {name} returned shape {shape} where {expected} was expected: "
+            "it must work on whole arrays, element by element.",
+            name=name, shape=values.shape, expected=tuple(shape),
+        ))
     return values
+
+
+def function_name(func):
+    """The learner's name for ``func`` in a message: its ``__name__``, else "your function"."""
+    try:
+        return func.__name__
+    except AttributeError:
+        return tr("your function")
 
 
 def _innermost_function(exc):

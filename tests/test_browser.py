@@ -7,11 +7,14 @@ controls present), move its controls until its plot or table changes (a widget w
 must respond to one of them), and use nbgrader's Validate button. nbgrader's
 assignment list must show every assignment (released into a throw-away exchange with nbgrader's
 own API; the student's folder holds them, so they show as downloaded).
-A screenshot per notebook goes to artifacts/browser/.
+A screenshot per notebook goes to artifacts/browser/. The Korean edition (ko/release/) is served
+too, under ko/: each of its notebooks runs, shows Korean widgets, renders Korean text with a font
+that has Hangul glyphs (never boxes) and validates; its screenshots are artifacts/browser/ko-*.png.
 
 Without Chromium these tests are skipped, saying how to install it; under CI they fail.
 """
 
+import re
 import subprocess
 import sys
 
@@ -28,6 +31,7 @@ pytestmark = pytest.mark.slow
 RELEASED = sorted(p.name for p in (ROOT / "release").iterdir() if p.is_dir())
 ARTIFACTS = ROOT / "artifacts" / "browser"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 TIMEOUT_MS = 120_000   # one notebook's cells, or one validation, on a busy 2-core machine
 
 # JavaScript run in the page; `window.jupyterapp` is there thanks to LabApp.expose_app_in_browser.
@@ -67,6 +71,18 @@ SETTLED = """([el, before, id]) => {
     const idle = panel.sessionContext.session.kernel.status === 'idle';
     window.__idleSince = idle ? (window.__idleSince || Date.now()) : 0;
     return idle && Date.now() - window.__idleSince > 3000 ? 'unchanged' : null;
+}"""
+# Does the rendered markdown's font draw Hangul? Two different syllables drawn alike are the
+# same missing-glyph box.
+DRAWS_HANGUL = """el => {
+    const context = document.createElement('canvas').getContext('2d');
+    const draw = text => {
+        context.clearRect(0, 0, 300, 150);
+        context.font = `32px ${getComputedStyle(el).fontFamily}`;
+        context.fillText(text, 4, 40);
+        return context.getImageData(0, 0, 120, 60).data.join(',');
+    };
+    return draw('가') !== draw('꿹');
 }"""
 SHOWN_IMAGES = """el => Array.from(el.querySelectorAll('img'))
     .filter(i => i.complete && i.naturalWidth >= 100 && i.offsetParent !== null).length"""
@@ -115,10 +131,11 @@ def lab(chromium, tmp_path_factory):
     """JupyterLab on a copy of release/ with the reference answers filled in."""
     base = tmp_path_factory.mktemp("lab")
     root = copy_tree(ROOT / "release", base / "student")
+    copy_tree(ROOT / "ko" / "release", root / "ko")
     for assignment in RELEASED:
-        target = notebook_path(root, assignment)
         answers = reference_answers(assignment)
-        nbformat.write(fill_in(nbformat.read(target, as_version=4), answers), target)
+        for target in notebook_path(root, assignment), notebook_path(root / "ko", assignment):
+            nbformat.write(fill_in(nbformat.read(target, as_version=4), answers), target)
     releases = start_releases(base / "exchange", base / "course")
     config = f"c.Exchange.root = {str(base / 'exchange')!r}\n"   # every course in it: just ours
     try:
@@ -187,6 +204,35 @@ def test_notebook_runs_and_its_widgets_respond_in_jupyterlab(page, lab, assignme
         page.set_default_timeout(60_000)
         try:
             screenshot_whole_notebook(page, panel, ARTIFACTS / f"{assignment}.png")
+        finally:
+            page.evaluate(CLOSE, panel_id)
+
+
+@pytest.mark.parametrize("assignment", RELEASED)
+def test_korean_notebook_runs_in_korean_in_jupyterlab(page, lab, assignment):
+    path = notebook_path(lab.root / "ko", assignment).relative_to(lab.root).as_posix()
+    panel_id = page.evaluate(OPEN, path)
+    panel = page.locator(f"[id='{panel_id}']")
+    try:
+        panel.locator(".validate-button").first.wait_for()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.evaluate(RUN_ALL, panel_id)
+        saved = nbformat.read(lab.root / path, as_version=4)
+        failed = [f"{out.ename}: {out.evalue}" for cell in saved.cells if cell.cell_type == "code"
+                  for out in cell.outputs if out.output_type == "error"]
+        assert not failed, f"cells raised in JupyterLab: {failed}"
+        text = panel.locator(".jp-RenderedMarkdown").first
+        assert HANGUL.search(text.inner_text()), "the markdown is not in Korean"
+        assert text.evaluate(DRAWS_HANGUL), "the notebook's font draws Hangul as boxes: install fonts-nanum"
+        views = panel.locator(".jp-OutputArea-output:has(> .jupyter-widgets)")
+        views.first.locator("img").first.wait_for(state="attached")
+        labels = " ".join(views.all_inner_texts())
+        assert HANGUL.search(labels), f"the widgets are not in Korean: {labels[:300]!r}"
+        validate(page, panel)
+    finally:
+        page.set_default_timeout(60_000)
+        try:
+            screenshot_whole_notebook(page, panel, ARTIFACTS / f"ko-{assignment}.png")
         finally:
             page.evaluate(CLOSE, panel_id)
 

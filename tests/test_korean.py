@@ -10,6 +10,7 @@ import collections
 import html
 import json
 import re
+import shutil
 import string
 import sys
 import warnings
@@ -20,7 +21,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 import samples
-from conftest import ASSIGNMENTS, ROOT, SHORT_TIMEOUTS, copy_course, grader_command, notebook_path
+from conftest import ASSIGNMENTS, ROOT, SHORT_TIMEOUTS, copy_course, grader_command, nbgrader, notebook_path
 from grader.gradebook import cell_grades
 from notebooks import errors, execute
 
@@ -31,7 +32,8 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 FENCED = re.compile(r"```.*?```", re.S)
 MATH = re.compile(r"\$\$.*?\$\$|(?<!\\)\$[^$\n]+?\$", re.S)
 INLINE_CODE = re.compile(r"`[^`\n]+`")
-NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)*")
+THOUSANDS = re.compile(r"(?<=\d)[,\u00a0\u202f\u2009 ](?=\d{3}(?!\d))")   # 1 797 and 1,797 are 1797
 
 
 def editions(folder, assignment):
@@ -77,7 +79,7 @@ def untranslatable_parts(text):
     formulas = MATH.findall(prose)
     prose = MATH.sub(" ", prose)
     inline = INLINE_CODE.findall(prose)
-    numbers = [n for n in NUMBER.findall(INLINE_CODE.sub(" ", prose)) if len(n) > 1]
+    numbers = [n for n in NUMBER.findall(THOUSANDS.sub("", INLINE_CODE.sub(" ", prose))) if len(n) > 1]
     return {"code blocks": code, "formulas": collections.Counter(formulas),
             "inline code": collections.Counter(inline), "numbers": collections.Counter(numbers)}
 
@@ -243,3 +245,16 @@ def test_a_korean_submission_gets_korean_check_messages_in_its_feedback(korean_c
         assert all(HANGUL.search(message) for message in failures), (assignment, failures)
         feedback = next((korean_class / "feedback" / "fay" / assignment).glob("*.html")).read_text()
         assert HANGUL.search(feedback) and failures[0].split("\n")[0][:40] in html.unescape(feedback)
+
+
+def test_an_instructor_releases_the_korean_edition_with_nbgrader(course, tmp_path):
+    """`nbgrader release_assignment` with the Korean release folder puts Korean notebooks into
+    the exchange, under the same assignment name (so one gradebook grades both editions)."""
+    root = copy_course(course, tmp_path / "course")
+    shutil.copytree(ROOT / "ko" / "release", root / "ko" / "release")
+    assignment = ASSIGNMENTS[0]
+    done = nbgrader("release_assignment", assignment, "--CourseDirectory.release_directory=ko/release",
+                    f"--Exchange.root={tmp_path / 'exchange'}", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (released,) = (tmp_path / "exchange").glob(f"*/outbound/{assignment}/*.ipynb")
+    assert nbformat.read(released, as_version=4).metadata["course"] == {"language": "ko"}

@@ -2,8 +2,18 @@
 
 import ipywidgets as widgets
 
+from course.i18n import tr, translatable
 from course.live_figure import LiveFigure
 from course.student import StudentCodeProblem
+
+# Activation functions as the demos name them (menus, titles, legends, tables); tanh and ReLU are
+# written the same in every language.
+FUNCTION_NAMES = {"step": translatable("step"), "sigmoid": translatable("sigmoid")}
+
+
+def shown_name(name):
+    """An activation's name ("step", "sigmoid", "tanh", "ReLU") in the learner's language."""
+    return tr(FUNCTION_NAMES[name]) if name in FUNCTION_NAMES else name
 
 
 class Demo:

@@ -7,6 +7,7 @@ them are the learner's to find.
 import ipywidgets as widgets
 import numpy as np
 
+from course.i18n import tr
 from course.plots import BINARY_INPUTS, DecisionRegion, new_figure
 from course.student import StudentCodeProblem, call_student
 from course.tables import RIGHT, WRONG, html_table
@@ -41,7 +42,7 @@ class GateExplorer(Demo):
             raise ValueError(f"gate must be one of {', '.join(EXPLORER_GATES)}, not {gate!r}")
         self.perceptron = perceptron
         self.controls = {
-            "gate": widgets.Dropdown(options=list(EXPLORER_GATES), value=gate, description="target"),
+            "gate": widgets.Dropdown(options=list(EXPLORER_GATES), value=gate, description=tr("target")),
             "w1": weight_slider("w1", w1), "w2": weight_slider("w2", w2), "b": weight_slider("b", b),
         }
         self.figure = new_figure(4.0, 4.2)
@@ -67,15 +68,15 @@ class GateExplorer(Demo):
                      for (x1, x2), a, o, t, ok in zip(BINARY_INPUTS, net, outputs, targets, right)]
         self.solved = bool(right.all())
         self.table.value = html_table(
-            ["x1", "x2", "a", "output", f"{gate} wants", ""],
+            ["x1", "x2", "a", tr("output"), tr("{gate} wants", gate=gate), ""],
             [row[:5] + (RIGHT if row[5] else WRONG,) for row in self.rows],
         ) + f"<p><b>{self.verdict(gate, int(right.sum()))}</b></p>"
         self.ax.set_title(f"{gate}: {net_input_formula(w, b)}", fontsize=9)
 
     def verdict(self, gate, n_right):
         if n_right == 4:
-            return f"{gate} solved! All four rows match."
-        return f"{n_right} of 4 rows right for {gate}."
+            return tr("{gate} solved! All four rows match.", gate=gate)
+        return tr("{n_right} of 4 rows right for {gate}.", n_right=n_right, gate=gate)
 
 
 class GateGallery(Demo):
@@ -89,7 +90,7 @@ class GateGallery(Demo):
         for index, gate in enumerate(GATE_TABLES):
             ax = self.figure.add_subplot(2, 3, index + 1)
             self.panels[gate] = (ax, DecisionRegion(ax, resolution=61))
-        self.figure.suptitle("dot = what the gate wants (orange 1, blue 0); shading = the perceptron's output",
+        self.figure.suptitle(tr("dot = what the gate wants (orange 1, blue 0); shading = the perceptron's output"),
                              fontsize=10)
         self._assemble()
 
@@ -102,14 +103,15 @@ class GateGallery(Demo):
                 self.found[gate] = None
                 region.update((0.0, 0.0), 0.0, np.zeros(len(region.grid)), targets)
                 region.region.set_visible(False)
-                ax.set_title(f"{gate}: no line on the grid", fontsize=10, color="#c62828")
+                ax.set_title(tr("{gate}: no line on the grid", gate=gate), fontsize=10, color="#c62828")
             else:
                 w, b = params[:2], params[2]
                 outputs = call_student(self.perceptron, BINARY_INPUTS, w, b, shape=(4,))
                 if not np.array_equal(outputs, targets):
-                    raise StudentCodeProblem(
-                        f"Your find_perceptron_params({list(targets)}) returned {tuple(params.tolist())}, which does "
-                        f"not compute {gate}: check it against its tests.")
+                    raise StudentCodeProblem(tr(
+                        "Your find_perceptron_params({targets}) returned {params}, which does "
+                        "not compute {gate}: check it against its tests.",
+                        targets=list(targets), params=tuple(params.tolist()), gate=gate))
                 self.found[gate] = tuple(float(p) for p in params)
                 grid = call_student(self.perceptron, region.grid, w, b, shape=(len(region.grid),))
                 region.update(w, b, grid, targets)
@@ -130,7 +132,8 @@ def _found_params(find):
         except (TypeError, ValueError):
             values = None
         if values is None or values.shape != (3,):
-            raise TypeError(f"returned {result!r}; expected a triple (w1, w2, b) or None")
+            # call_student shows it: "Your find_perceptron_params raised TypeError: returned ..."
+            raise TypeError(tr("returned {result!r}; expected a triple (w1, w2, b) or None", result=result))
         return values
     search.__name__ = getattr(find, "__name__", "find_perceptron_params")
     return search

@@ -9,6 +9,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
+from course.i18n import tr, translatable
 from course.plots import BINARY_INPUTS, DecisionRegion, new_figure, round_up
 from course.student import StudentCodeProblem, call_student
 from course.tables import html_table
@@ -32,14 +33,14 @@ class LearningStepper(Demo):
         self.perceptron_update, self.perceptron = perceptron_update, perceptron
         self.start = (np.array(w, dtype=float), float(b))
         self.controls = {
-            "gate": widgets.Dropdown(options=list(STEPPER_GATES), value=gate, description="gate",
+            "gate": widgets.Dropdown(options=list(STEPPER_GATES), value=gate, description=tr("gate"),
                                      layout=widgets.Layout(width="150px")),
             "eta": widgets.FloatSlider(value=eta, min=0.01, max=1.0, step=0.01, description="η",
                                        readout_format=".2f"),
         }
-        for name, action in [("Step", self.step), ("Epoch", self.run_epoch), ("Train", self.train),
-                             ("Reset", self.reset)]:
-            button = widgets.Button(description=name, layout=widgets.Layout(width="70px"))
+        for name, action in [(translatable("Step"), self.step), (translatable("Epoch"), self.run_epoch),
+                             (translatable("Train"), self.train), (translatable("Reset"), self.reset)]:
+            button = widgets.Button(description=tr(name), layout=widgets.Layout(width="70px"))
             button.on_click(lambda _button, action=action: self._act(action))
             self.controls[name.lower()] = button
         self.controls["gate"].observe(lambda _change: self.reset(), names="value")  # runs before the redraw
@@ -51,8 +52,8 @@ class LearningStepper(Demo):
         (self.ring,) = self.ax.plot([], [], "o", ms=24, mfc="none", mec="#c62828", mew=2.5, zorder=5)
         self.curve_ax = self.figure.add_subplot(1, 2, 2)
         (self.curve,) = self.curve_ax.plot([], [], "o-", color="#4e79a7", lw=2)
-        self.curve_ax.set(xlabel="epoch", ylabel="mistakes in the epoch", ylim=(-0.3, 4.3), yticks=range(5),
-                          title="mistakes per epoch")
+        self.curve_ax.set(xlabel=tr("epoch"), ylabel=tr("mistakes in the epoch"), ylim=(-0.3, 4.3),
+                          yticks=range(5), title=tr("mistakes per epoch"))
         self._problem = None
         self.reset()
         self._assemble(extra=[self.status])
@@ -141,7 +142,7 @@ class LearningStepper(Demo):
         self.curve.set_markersize(6 if len(self.errors) <= 20 else 2)
         self.curve_ax.set_xlim(0.5, round_up(max(5, len(self.errors))) + 0.5)
         self.rows = self.history[-TABLE_ROWS:]
-        self.table.value = html_table(["epoch", "x", "y", "o", "Δw1", "Δw2", "Δb", "w1", "w2", "b"],
+        self.table.value = html_table([tr("epoch"), "x", "y", "o", "Δw1", "Δw2", "Δb", "w1", "w2", "b"],
                                       [_rounded_row(row) for row in self.rows])
         self.status.value = self.describe(eta)
 
@@ -149,23 +150,31 @@ class LearningStepper(Demo):
         """What the next Step will do, and how training has gone so far (HTML)."""
         x, y = BINARY_INPUTS[self.index], int(self.targets[self.index])
         o, new_w, new_b = self._next_update()
-        sample = f"Epoch {self.epoch}, sample {self.index + 1} of 4: x = ({x[0]:g}, {x[1]:g}), y = {y}, o = {o}"
+        sample = tr("Epoch {epoch}, sample {sample} of 4: x = ({x1:g}, {x2:g}), y = {y}, o = {o}",
+                    epoch=self.epoch, sample=self.index + 1, x1=x[0], x2=x[1], y=y, o=o)
         if o == y:
-            change = "right, so the update changes nothing."
+            change = tr("right, so the update changes nothing.")
         else:
-            change = (f"a mistake: w ← w + {eta:g}·({y} − {o})·x = ({_f(new_w[0])}, {_f(new_w[1])}), "
-                      f"b ← b + {eta:g}·({y} − {o}) = {_f(new_b)}.")
-        lines = [f"<b>Next step.</b> {html.escape(sample)}: {html.escape(change)}"]
+            change = tr("a mistake: w ← w + {eta:g}·({y} − {o})·x = ({w1}, {w2}), b ← b + {eta:g}·({y} − {o}) = {b}.",
+                        eta=eta, y=y, o=o, w1=_f(new_w[0]), w2=_f(new_w[1]), b=_f(new_b))
+        lines = [f"<b>{html.escape(tr('Next step.'))}</b> {html.escape(sample)}: {html.escape(change)}"]
         if self.converged:
-            lines.append(f"<b style='color:#2e7d32'>Converged:</b> epoch {len(self.errors)} made no mistake, "
-                         "so every later step changes nothing.")
+            lines.append(_headed("#2e7d32", tr("Converged:"),
+                                 tr("epoch {epoch} made no mistake, so every later step changes nothing.",
+                                    epoch=len(self.errors))))
         elif self.cycle:
-            lines.append(f"<b style='color:#c62828'>Cycling:</b> epoch {self.cycle[1]} starts with exactly the "
-                         f"weights epoch {self.cycle[0]} started with, so training repeats the same "
-                         "epochs forever.")
+            lines.append(_headed("#c62828", tr("Cycling:"),
+                                 tr("epoch {later} starts with exactly the weights epoch {earlier} started with, "
+                                    "so training repeats the same epochs forever.",
+                                    later=self.cycle[1], earlier=self.cycle[0])))
         if not self.converged and len(self.errors) >= MAX_EPOCHS:
-            lines.append(f"No epoch without mistakes after {len(self.errors)} epochs.")
+            lines.append(html.escape(tr("No epoch without mistakes after {epochs} epochs.", epochs=len(self.errors))))
         return "<br>".join(lines)
+
+
+def _headed(colour, heading, text):
+    """'<b>Converged:</b> epoch 2 made ...': a coloured heading, then its sentence (HTML)."""
+    return f"<b style='color:{colour}'>{html.escape(heading)}</b> {html.escape(text)}"
 
 
 def _as_three_numbers(perceptron_update):
@@ -173,13 +182,14 @@ def _as_three_numbers(perceptron_update):
     def update(w, b, x, y, eta):
         result = perceptron_update(w, b, x, y, eta)
         if result is None:
-            raise TypeError("returned None: did you forget `return new_w, new_b`?")
+            raise TypeError(tr("returned None: did you forget `return new_w, new_b`?"))
         if not isinstance(result, (tuple, list)) or len(result) != 2:
-            raise TypeError(f"returned {result!r}; it must return a pair (new w, new b)")
+            raise TypeError(tr("returned {result!r}; it must return a pair (new w, new b)", result=result))
         new_w, new_b = np.asarray(result[0], dtype=float), np.asarray(result[1], dtype=float)
         if new_w.shape != (2,) or new_b.shape != ():
-            raise TypeError(f"returned w of shape {new_w.shape} and b of shape {new_b.shape}; "
-                            "expected w like the input w and b a single number")
+            raise TypeError(tr("returned w of shape {w_shape} and b of shape {b_shape}; "
+                               "expected w like the input w and b a single number",
+                               w_shape=new_w.shape, b_shape=new_b.shape))
         return np.append(new_w, new_b)
     update.__name__ = getattr(perceptron_update, "__name__", "perceptron_update")
     return update

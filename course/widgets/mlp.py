@@ -3,9 +3,12 @@ space and the truth table. The learner's own ``layer_forward`` computes every la
 A menu switches the hidden activation to the identity: then the two layers collapse into one
 straight line, and no slider setting computes XOR."""
 
+import html
+
 import ipywidgets as widgets
 import numpy as np
 
+from course.i18n import tr, translatable
 from course.plots import BINARY_INPUTS, ONE_COLOUR, REGION_COLOURS, ZERO_COLOUR, decision_line, new_figure
 from course.student import call_student
 from course.tables import RIGHT, WRONG, html_table
@@ -16,16 +19,16 @@ LIM = (-0.5, 1.5)
 LIMIT = 2.0
 XOR_TARGETS = np.array([0, 1, 1, 0])   # the data the network must fit (truth-table order)
 UNIT_COLOURS = ("#59a14f", "#b07aa1")  # hidden units h1, h2
-# slider name -> (array, index) in the network's parameters, grouped by unit
+# slider name -> (array, index) in the network's parameters, grouped by unit (the heading shown)
 UNITS = {
-    "hidden unit h1": {"W1[0,0]": ("W1", (0, 0)), "W1[1,0]": ("W1", (1, 0)), "b1[0]": ("b1", (0,))},
-    "hidden unit h2": {"W1[0,1]": ("W1", (0, 1)), "W1[1,1]": ("W1", (1, 1)), "b1[1]": ("b1", (1,))},
-    "output unit y": {"W2[0,0]": ("W2", (0, 0)), "W2[1,0]": ("W2", (1, 0)), "b2[0]": ("b2", (0,))},
+    translatable("hidden unit h1"): {"W1[0,0]": ("W1", (0, 0)), "W1[1,0]": ("W1", (1, 0)), "b1[0]": ("b1", (0,))},
+    translatable("hidden unit h2"): {"W1[0,1]": ("W1", (0, 1)), "W1[1,1]": ("W1", (1, 1)), "b1[1]": ("b1", (1,))},
+    translatable("output unit y"): {"W2[0,0]": ("W2", (0, 0)), "W2[1,0]": ("W2", (1, 0)), "b2[0]": ("b2", (0,))},
 }
 # the start: h1 = OR, h2 = AND, and an output that copies h1 (so (1, 1) is wrong)
 START = {"W1": [[1.0, 1.0], [1.0, 1.0]], "b1": [-0.5, -1.5], "W2": [[1.0], [0.0]], "b2": [-0.5]}
 # the hidden activation's menu: label -> key (the output unit always uses the step)
-HIDDEN_CHOICES = {"step": "step", "identity h(z) = z": "identity"}
+HIDDEN_CHOICES = {translatable("step"): "step", translatable("identity h(z) = z"): "identity"}
 
 
 def xor_network_explorer(layer_forward, step_function, start=None, hidden="step"):
@@ -53,8 +56,9 @@ class XorNetworkExplorer(Demo):
         start = {key: np.asarray(value, float) for key, value in start.items()}
         self.controls = {name: _slider(name, start[key][index])
                          for unit in UNITS.values() for name, (key, index) in unit.items()}
-        self.controls["hidden"] = widgets.Dropdown(options=list(HIDDEN_CHOICES.items()), value=hidden,
-                                                   description="hidden h:", style={"description_width": "60px"},
+        self.controls["hidden"] = widgets.Dropdown(options=[(tr(label), key) for label, key in HIDDEN_CHOICES.items()],
+                                                   value=hidden, description=tr("hidden h:"),
+                                                   style={"description_width": "60px"},
                                                    layout=widgets.Layout(width="230px"))
         axis = np.linspace(*LIM, 81)
         grid_x1, grid_x2 = np.meshgrid(axis, axis)
@@ -63,9 +67,10 @@ class XorNetworkExplorer(Demo):
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.88, wspace=0.25)
         self.input_ax, self.hidden_ax = self.figure.subplots(1, 2)
         self.input_region, self.hidden_region = (self._space(ax) for ax in (self.input_ax, self.hidden_ax))
-        self.input_ax.set(xlabel="x₁", ylabel="x₂", title="input space")
-        self.hidden_ax.set(xlabel="h₁", ylabel="h₂", title="hidden space")
-        self.unit_lines = [self.input_ax.plot([], [], color=c, lw=2.5, label=f"h{chr(0x2081 + j)} line")[0]
+        self.input_ax.set(xlabel="x₁", ylabel="x₂", title=tr("input space"))
+        self.hidden_ax.set(xlabel="h₁", ylabel="h₂", title=tr("hidden space"))
+        self.unit_lines = [self.input_ax.plot([], [], color=c, lw=2.5,
+                                              label=tr("{unit} line", unit=f"h{chr(0x2081 + j)}"))[0]
                            for j, c in enumerate(UNIT_COLOURS)]
         self.input_ax.legend(loc="upper left", fontsize=8, framealpha=0.8)
         (self.output_line,) = self.hidden_ax.plot([], [], color="black", lw=2)
@@ -83,7 +88,7 @@ class XorNetworkExplorer(Demo):
                          vmin=0, vmax=1, interpolation="nearest")
 
     def _grouped_controls(self):
-        columns = [widgets.VBox([widgets.HTML(f"<b>{unit}</b>"), *(self.controls[name] for name in sliders)])
+        columns = [widgets.VBox([widgets.HTML(f"<b>{html.escape(tr(unit))}</b>"), *(self.controls[name] for name in sliders)])
                    for unit, sliders in UNITS.items()]
         return widgets.VBox([widgets.HBox(columns), self.controls["hidden"]])
 
@@ -124,8 +129,8 @@ class XorNetworkExplorer(Demo):
                      for (x1, x2), h, y, t, ok in zip(BINARY_INPUTS, hidden, outputs, XOR_TARGETS, right)]
         self.table.value = html_table(["x1", "x2", "h1", "h2", "y", "XOR", ""], self.rows)
         self.correct = int(right.sum())
-        self.figure.suptitle(f"{self.correct} of 4 right" + ("  (XOR!)" if self.correct == 4 else ""),
-                             fontsize=11)
+        self.figure.suptitle(tr("{correct} of 4 right", correct=self.correct)
+                             + ("  (XOR!)" if self.correct == 4 else ""), fontsize=11)
 
     def _label_hidden_points(self, hidden):
         """One label per distinct hidden point, naming every input that lands there."""

@@ -3,6 +3,7 @@
 import ipywidgets as widgets
 import numpy as np
 
+from course.i18n import tr
 from course.plots import BINARY_INPUTS, DecisionRegion, new_figure
 from course.student import call_student
 from course.tables import html_table
@@ -46,5 +47,5 @@ class PerceptronExplorer(Demo):
 def net_input_formula(w, b):
     """'a = -0.70 + 0.50·x1 - 0.25·x2', with a note when no decision line exists."""
     terms = "".join(f" {'-' if wi < 0 else '+'} {abs(wi):.2f}·x{i}" for i, wi in enumerate(w, start=1))
-    note = "   (w = 0: no line, every input gets a = b)" if not np.any(w) else ""
+    note = "   " + tr("(w = 0: no line, every input gets a = b)") if not np.any(w) else ""
     return f"a = {b:.2f}{terms}{note}"
