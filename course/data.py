@@ -7,7 +7,9 @@ Each maker returns ``(X, Y)``: ``X`` of shape ``(n, 2)`` with both features roug
 
 import numpy as np
 
-__all__ = ["xor_points", "circles", "moons", "DATASETS", "make_dataset"]
+from course.i18n import translatable
+
+__all__ = ["xor_points", "circles", "moons", "DATASETS", "DATASET_LABELS", "make_dataset"]
 
 
 def _check(n, noise):
@@ -53,6 +55,8 @@ def moons(n=200, noise=0.08, seed=0):
 
 
 DATASETS = {"XOR": xor_points, "circles": circles, "moons": moons}
+# each data set's name as a menu shows it (through tr(); the gate name XOR is the same in every language)
+DATASET_LABELS = {"XOR": "XOR", "circles": translatable("circles"), "moons": translatable("moons")}
 
 
 def make_dataset(name, n=200, noise=None, seed=0):

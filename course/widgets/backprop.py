@@ -9,16 +9,19 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import LogLocator, NullFormatter
 
-from course.data import DATASETS, make_dataset
+from course.data import DATASET_LABELS, DATASETS, make_dataset
+from course.i18n import tr, translatable
 from course.plots import BINARY_INPUTS, ONE_COLOUR, PLAIN_NUMBER_LABELS, ZERO_COLOUR, new_figure, round_up
-from course.student import StudentCodeProblem, call_student
+from course.student import StudentCodeProblem, call_student, function_name
 from course.tables import html_table
 from course.widgets.base import Demo
 
-STAGES = ("1 forward", "2 output deltas", "3 hidden deltas", "4 updates")
+# the stepper's stages: the value of its buttons (English) and, through tr(), their labels
+STAGES = (translatable("1 forward"), translatable("2 output deltas"), translatable("3 hidden deltas"),
+          translatable("4 updates"))
 POSITIVE, NEGATIVE = ONE_COLOUR, ZERO_COLOUR   # edge colour: sign of the weight
 OUTPUT_COLOURS = LinearSegmentedColormap.from_list("output", [ZERO_COLOUR, "#f7f7f7", ONE_COLOUR])
-XOR_TABLE = "XOR table"
+XOR_TABLE = translatable("XOR table")   # the playground's menu value; tr() shows it
 
 
 def init_params(n_in, n_hidden, n_out, seed=0):
@@ -42,25 +45,26 @@ def cache_shapes(n_samples, params):
 def call_for_dict(func, *args, shapes):
     """``func(*args)`` must return a dict; return key -> float array for every key of ``shapes``,
     or raise StudentCodeProblem with one sentence (not written yet, raised, wrong keys or shapes)."""
-    name = getattr(func, "__name__", "your function")
+    name = function_name(func)
     result = _call_once(func, args)
     if not isinstance(result, dict):
-        raise StudentCodeProblem(f"Your {name} returned {type(result).__name__}, not a dict with the keys "
-                                 f"{', '.join(shapes)}.")
+        raise StudentCodeProblem(tr("Your {name} returned {kind}, not a dict with the keys {keys}.",
+                                    name=name, kind=type(result).__name__, keys=", ".join(shapes)))
     values = {}
     for key, shape in shapes.items():
         if key not in result:
-            raise StudentCodeProblem(f"Your {name} returned a dict without the key \"{key}\".")
+            raise StudentCodeProblem(tr("Your {name} returned a dict without the key \"{key}\".", name=name, key=key))
         values[key] = call_student(_named(lambda key=key: result[key], f"{name}(...)[\"{key}\"]"), shape=shape)
         if not np.isfinite(values[key]).all():
-            raise StudentCodeProblem(f"Your {name} returned nan or inf in \"{key}\": check it against its tests.")
+            raise StudentCodeProblem(tr("Your {name} returned nan or inf in \"{key}\": check it against its tests.",
+                                        name=name, key=key))
     return values
 
 
 def _call_once(func, args):
     """Run the learner's function through call_student (its messages), keeping the raw result."""
     box = []
-    call_student(_named(lambda: box.append(func(*args)) or 0.0, getattr(func, "__name__", "your function")))
+    call_student(_named(lambda: box.append(func(*args)) or 0.0, function_name(func)))
     return box[0]
 
 
@@ -95,12 +99,13 @@ class BackpropStepper(Demo):
         self.Y = np.asarray(y, dtype=float).reshape(1, 2)
         self.params, self.updates_taken = _copy(self.start), 0
         self.controls = {
-            "stage": widgets.ToggleButtons(options=STAGES, value=STAGES[0], description="show"),
+            "stage": widgets.ToggleButtons(options=[(tr(stage), stage) for stage in STAGES], value=STAGES[0],
+                                           description=tr("show")),
             "eta": widgets.FloatSlider(value=eta, min=0.05, max=5.0, step=0.05, description="η",
                                        continuous_update=False),
         }
-        self.apply_button = widgets.Button(description="take the step", tooltip="params ← sgd_step(...)")
-        self.reset_button = widgets.Button(description="reset")
+        self.apply_button = widgets.Button(description=tr("take the step"), tooltip="params ← sgd_step(...)")
+        self.reset_button = widgets.Button(description=tr("reset"))
         self.apply_button.on_click(lambda _button: self.take_step())
         self.reset_button.on_click(lambda _button: self.reset())
         self._build_figure()
@@ -131,7 +136,8 @@ class BackpropStepper(Demo):
                             for (px, py), name in zip(layer, names)]
                            for layer, names in zip(self.nodes, (("x₁", "x₂"), ("h₁", "h₂"), ("o₁", "o₂")))]
         self.headings = [ax.text(lx, 0.97, text, ha="center", va="top", fontsize=9, color="dimgrey")
-                         for lx, text in zip(self.LAYER_X, ("input  a⁽¹⁾ = X", "hidden  a⁽²⁾ = A1", "output  a⁽³⁾ = A2"))]
+                         for lx, text in zip(self.LAYER_X, (tr("input  a⁽¹⁾ = X"), tr("hidden  a⁽²⁾ = A1"),
+                                                            tr("output  a⁽³⁾ = A2")))]
 
     def take_step(self):
         """Replace the parameters by the update (the learner's sgd_step), back to stage 1."""
@@ -171,7 +177,7 @@ class BackpropStepper(Demo):
         self._draw_edges(stage, grads, new)
         self._draw_nodes(stage, cache, grads)
         self.rows = self._rows(stage, cache, grads, new, loss)
-        self.table.value = html_table(["quantity", "lecture", "code", "value"], self.rows)
+        self.table.value = html_table([tr("quantity"), tr("lecture"), tr("code"), tr("value")], self.rows)
         self.ax.set_title(self._title(stage, loss), fontsize=10)
 
     def _draw_edges(self, stage, grads, new):
@@ -209,28 +215,32 @@ class BackpropStepper(Demo):
             label.set_text(text)
 
     def _rows(self, stage, cache, grads, new, loss):
-        rows = [("hidden activations", "a⁽²⁾", "A1", _vector(cache["A1"][0])),
-                ("outputs", "a⁽³⁾", "A2", _vector(cache["A2"][0])),
-                ("loss J", "½Σ(a⁽³⁾−y)²", "mse_loss", f"{loss:.6f}")]
+        rows = [(tr("hidden activations"), "a⁽²⁾", "A1", _vector(cache["A1"][0])),
+                (tr("outputs"), "a⁽³⁾", "A2", _vector(cache["A2"][0])),
+                (tr("loss J"), "½Σ(a⁽³⁾−y)²", "mse_loss", f"{loss:.6f}")]
         if stage >= 1:
-            rows += [("output deltas", "δ⁽³⁾", 'grads["b2"]', _vector(grads["b2"])),
-                     ("output weight gradients", "δ⁽³⁾ a⁽²⁾", 'grads["W2"]', _matrix(grads["W2"]))]
+            rows += [(tr("output deltas"), "δ⁽³⁾", 'grads["b2"]', _vector(grads["b2"])),
+                     (tr("output weight gradients"), "δ⁽³⁾ a⁽²⁾", 'grads["W2"]', _matrix(grads["W2"]))]
         if stage >= 2:
-            rows += [("hidden deltas", "δ⁽²⁾", 'grads["b1"]', _vector(grads["b1"])),
-                     ("hidden weight gradients", "δ⁽²⁾ a⁽¹⁾", 'grads["W1"]', _matrix(grads["W1"]))]
+            rows += [(tr("hidden deltas"), "δ⁽²⁾", 'grads["b1"]', _vector(grads["b1"])),
+                     (tr("hidden weight gradients"), "δ⁽²⁾ a⁽¹⁾", 'grads["W1"]', _matrix(grads["W1"]))]
         if stage == 3:
-            rows += [("new W2", "w − η ∂J/∂w", 'new["W2"]', _matrix(new["W2"])),
-                     ("new W1", "w − η ∂J/∂w", 'new["W1"]', _matrix(new["W1"]))]
+            rows += [(tr("new W2"), "w − η ∂J/∂w", 'new["W2"]', _matrix(new["W2"])),
+                     (tr("new W1"), "w − η ∂J/∂w", 'new["W1"]', _matrix(new["W1"]))]
         return rows
 
     def _title(self, stage, loss):
-        prefix = f"after {self.updates_taken} update(s) · " if self.updates_taken else ""
-        return prefix + (
-            f"forward: z = a_prev·W + b, a = σ(z); J = {loss:.4f}",
-            "output deltas: δ⁽³⁾ = (a − y)·a(1 − a);  ∂J/∂w = δ⁽³⁾·a⁽²⁾",
-            "hidden deltas: δ⁽²⁾ = (δ⁽³⁾ W2ᵀ)·a(1 − a);  ∂J/∂w = δ⁽²⁾·x",
-            f"updates: w ← w − η·∂J/∂w with η = {self.controls['eta'].value:.2f}",
-        )[stage]
+        if stage == 0:
+            title = tr("forward: z = a_prev·W + b, a = σ(z); J = {loss:.4f}", loss=loss)
+        elif stage == 1:
+            title = tr("output deltas: δ⁽³⁾ = (a − y)·a(1 − a);  ∂J/∂w = δ⁽³⁾·a⁽²⁾")
+        elif stage == 2:
+            title = tr("hidden deltas: δ⁽²⁾ = (δ⁽³⁾ W2ᵀ)·a(1 − a);  ∂J/∂w = δ⁽²⁾·x")
+        else:
+            title = tr("updates: w ← w − η·∂J/∂w with η = {eta:.2f}", eta=self.controls["eta"].value)
+        if self.updates_taken:
+            return tr("after {updates} update(s)", updates=self.updates_taken) + " · " + title
+        return title
 
 
 def _vector(values):
@@ -257,17 +267,20 @@ class TrainingPlayground(Demo):
             raise ValueError(f"unknown data set {dataset!r}; choose one of {XOR_TABLE!r}, {', '.join(DATASETS)}")
         self.forward, self.train = forward, train
         self.controls = {
-            "dataset": widgets.Dropdown(options=[XOR_TABLE, *DATASETS], value=dataset, description="data",
+            "dataset": widgets.Dropdown(options=[(tr(XOR_TABLE), XOR_TABLE),
+                                                 *((tr(DATASET_LABELS[name]), name) for name in DATASETS)],
+                                        value=dataset, description=tr("data"),
                                         layout=widgets.Layout(width="190px")),
-            "hidden": widgets.IntSlider(value=hidden, min=1, max=8, description="hidden units"),
-            "seed": widgets.IntSlider(value=seed, min=0, max=9, description="start seed"),
+            "hidden": widgets.IntSlider(value=hidden, min=1, max=8, description=tr("hidden units")),
+            "seed": widgets.IntSlider(value=seed, min=0, max=9, description=tr("start seed")),
         }
         # η and the run length act on the next step or run only: changing them redraws nothing
         self.settings = {
             "eta": widgets.FloatSlider(value=eta, min=0.05, max=10.0, step=0.05, description="η"),
-            "epochs": widgets.IntSlider(value=epochs, min=1, max=2000, description="epochs/run"),
+            "epochs": widgets.IntSlider(value=epochs, min=1, max=2000, description=tr("epochs/run")),
         }
-        self.buttons = {name: widgets.Button(description=name) for name in ("step 1 epoch", "run", "reset")}
+        self.buttons = {name: widgets.Button(description=tr(name))
+                        for name in (translatable("step 1 epoch"), translatable("run"), translatable("reset"))}
         self.buttons["step 1 epoch"].on_click(lambda _b: self.run(1))
         self.buttons["run"].on_click(lambda _b: self.run(self.settings["epochs"].value))
         self.buttons["reset"].on_click(lambda _b: self.reset())
@@ -284,7 +297,7 @@ class TrainingPlayground(Demo):
         self.points = self.ax_map.scatter([], [], s=18, edgecolors="black", linewidths=0.6, zorder=3)
         self.ax_map.set(xlabel="x₁", ylabel="x₂")   # unicode, not mathtext: cheaper to redraw
         (self.loss_line,) = self.ax_loss.plot([], [], color="#59a14f", lw=2)
-        self.ax_loss.set(yscale="log", xlabel="epoch", ylabel="loss J (log scale)")
+        self.ax_loss.set(yscale="log", xlabel=tr("epoch"), ylabel=tr("loss J (log scale)"))
         self.ax_loss.yaxis.set_major_formatter(PLAIN_NUMBER_LABELS)
         self.ax_loss.yaxis.set_minor_formatter(NullFormatter())
         self.ax_loss.grid(True, alpha=0.3)
@@ -329,7 +342,8 @@ class TrainingPlayground(Demo):
                                 shapes=cache_shapes(len(self.X), self.params))["A2"]
         self.accuracy = float(np.mean((outputs > 0.5) == (self.Y > 0.5)))
         self._draw_losses()
-        self.ax_map.set_title(f"output of the network · accuracy {self.accuracy:.0%}", fontsize=10)
+        self.ax_map.set_title(tr("output of the network · accuracy {accuracy:.0%}", accuracy=self.accuracy),
+                              fontsize=10)
         self.table.value = ""
 
     def _train(self, epochs):
@@ -337,7 +351,7 @@ class TrainingPlayground(Demo):
         box = _call_once(self.train, (self.X.copy(), self.Y.copy(), _copy(self.params),
                                       self.settings["eta"].value, epochs))
         if not (isinstance(box, tuple) and len(box) == 2):
-            raise StudentCodeProblem("Your train must return a pair (params, losses).")
+            raise StudentCodeProblem(tr("Your train must return a pair (params, losses)."))
         params, losses = box
         self.params = call_for_dict(_named(lambda: params, "train"), shapes=shapes)
         losses = call_student(_named(lambda: losses, "train(...) losses"), shape=(epochs,))
@@ -354,11 +368,11 @@ class TrainingPlayground(Demo):
             self.ax_loss.set_ylim(10 ** low, 10 ** high)
             # over one or two decades, labels at 1, 2 and 5 too, so the loss can be read off
             self.ax_loss.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5) if high - low <= 2 else (1,)))
-            title = f"{len(losses)} epochs · last loss {losses[-1]:.4f}"
+            title = tr("{epochs} epochs · last loss {loss:.4f}", epochs=len(losses), loss=losses[-1])
         else:
             self.ax_loss.set_xlim(0, 10)
             self.ax_loss.set_ylim(0.01, 1)
-            title = "press “step” or “run” to train"
+            title = tr("press “step” or “run” to train")
         self.ax_loss.set_title(title, fontsize=10)
 
 
@@ -410,10 +424,11 @@ def network_diagram():
             ax.text(px, py, names[layer][unit], fontsize=11, ha="center", va="center", zorder=4)
             node_labels[layer, unit] = ax.text(px, py - 0.1, f"{lecture_units[layer][unit]} = {below[layer][unit]}",
                                                fontsize=8.5, ha="center", va="top", zorder=3)
-    for lx, text in zip(layer_x, ("input layer (1): X", "hidden layer (2): A1", "output layer (3): A2")):
+    headings = (tr("input layer (1): X"), tr("hidden layer (2): A1"), tr("output layer (3): A2"))
+    for lx, text in zip(layer_x, headings):
         ax.text(lx, 0.99, text, ha="center", va="top", fontsize=9.5, color="dimgrey")
-    ax.text(1.0, -0.1, r"lecture  $w^{(l)}_{j,i}$: into unit j from unit i (row = receiving unit)     "
-                       "code  Wl[i, j]: row i = sending unit, column j = receiving unit (so X @ W works)",
+    ax.text(1.0, -0.1, tr(r"lecture  $w^{(l)}_{j,i}$: into unit j from unit i (row = receiving unit)") + "     "
+            + tr("code  Wl[i, j]: row i = sending unit, column j = receiving unit (so X @ W works)"),
             ha="center", va="bottom", fontsize=8.5)
-    ax.set_title("The 2-2-2 network: every weight in both notations", fontsize=10.5)
+    ax.set_title(tr("The 2-2-2 network: every weight in both notations"), fontsize=10.5)
     return NetworkDiagram(figure, ax, edge_labels, node_labels)

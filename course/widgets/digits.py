@@ -3,12 +3,13 @@
 import ipywidgets as widgets
 import numpy as np
 
+from course.i18n import tr, translatable
 from course.plots import ONE_COLOUR, new_figure
 from course.student import StudentCodeProblem
 from course.widgets.backprop import call_for_dict
 from course.widgets.base import Demo
 
-ALL, MISTAKES = "all test images", "mistakes only"
+ALL, MISTAKES = translatable("all test images"), translatable("mistakes only")   # the menu's values; tr() shows them
 RIGHT_COLOUR, OTHER_COLOUR = "#59a14f", "#bab0ac"
 
 
@@ -24,8 +25,9 @@ class DigitViewer(Demo):
     def __init__(self, forward_softmax, params, images, labels):
         self._take_network_and_images(forward_softmax, params, images, labels)
         self.controls = {
-            "show": widgets.Dropdown(options=[ALL, MISTAKES], value=ALL, description="show"),
-            "index": widgets.IntSlider(value=0, min=0, max=len(self.images) - 1, description="image"),
+            "show": widgets.Dropdown(options=[(tr(ALL), ALL), (tr(MISTAKES), MISTAKES)], value=ALL,
+                                     description=tr("show")),
+            "index": widgets.IntSlider(value=0, min=0, max=len(self.images) - 1, description=tr("image")),
         }
         self.figure = new_figure(7.0, 3.0)
         self.figure.subplots_adjust(left=0.03, right=0.97, bottom=0.17, top=0.85, wspace=0.5)
@@ -34,7 +36,7 @@ class DigitViewer(Demo):
         self.picture = self.ax_image.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1)
         self.ax_image.set(xticks=[], yticks=[])
         self.bars = self.ax_bars.bar(range(10), np.zeros(10), color=OTHER_COLOUR)
-        self.ax_bars.set(xticks=range(10), ylim=(0, 1.05), xlabel="digit", ylabel="probability")
+        self.ax_bars.set(xticks=range(10), ylim=(0, 1.05), xlabel=tr("digit"), ylabel=tr("probability"))
         self._assemble()
 
     def _take_network_and_images(self, forward_softmax, params, images, labels):
@@ -49,8 +51,8 @@ class DigitViewer(Demo):
         """Probabilities for every image (computed once with the learner's function)."""
         if self._predictions is None:
             if self.params is None:
-                raise StudentCodeProblem("Train the network first: run the training cell above "
-                                         "(it needs your functions above).")
+                raise StudentCodeProblem(tr("Train the network first: run the training cell above "
+                                            "(it needs your functions above)."))
             n_hidden = np.shape(self.params["W1"])[1]
             shapes = {"A1": (len(self.images), n_hidden), "A2": (len(self.images), 10)}
             probabilities = call_for_dict(self.forward_softmax, self.images.copy(),
@@ -66,20 +68,23 @@ class DigitViewer(Demo):
         if self.controls["show"].value == MISTAKES:
             chosen = np.flatnonzero(predicted != self.labels)
             if chosen.size == 0:
-                raise StudentCodeProblem("No mistakes on these images: every digit is recognised.")
+                raise StudentCodeProblem(tr("No mistakes on these images: every digit is recognised."))
         self.shown = int(chosen[self.controls["index"].value % len(chosen)])
         p, label, guess = probabilities[self.shown], self.labels[self.shown], predicted[self.shown]
         self.picture.set_data(self.images[self.shown].reshape(8, 8))
         for digit, bar in enumerate(self.bars):
             bar.set_height(p[digit])
             bar.set_color(RIGHT_COLOUR if digit == label else ONE_COLOUR if digit == guess else OTHER_COLOUR)
-        verdict = "right" if guess == label else "wrong"
-        self.ax_image.set_title(f"test image {self.shown}: a {label}", fontsize=10)
-        self.ax_bars.set_title(f"predicted {guess} (p = {p[guess]:.2f}): {verdict} · "
-                               f"green = the true digit", fontsize=10)
+        self.ax_image.set_title(tr("test image {index}: a {digit}", index=self.shown, digit=label), fontsize=10)
+        if guess == label:
+            title = tr("predicted {guess} (p = {p:.2f}): right · green = the true digit", guess=guess, p=p[guess])
+        else:
+            title = tr("predicted {guess} (p = {p:.2f}): wrong · green = the true digit", guess=guess, p=p[guess])
+        self.ax_bars.set_title(title, fontsize=10)
         mistakes = int(np.sum(predicted != self.labels))
-        self.table.value = (f"<p>{len(self.images) - mistakes} of {len(self.images)} right "
-                            f"({1 - mistakes / len(self.images):.1%}); {mistakes} mistakes</p>")
+        self.table.value = "<p>" + tr("{right} of {total} right ({share:.1%}); {mistakes} mistakes",
+                                      right=len(self.images) - mistakes, total=len(self.images),
+                                      share=1 - mistakes / len(self.images), mistakes=mistakes) + "</p>"
         self.summary = (guess, label, mistakes)
 
 
@@ -99,12 +104,12 @@ def confusion_counts(predicted, labels, n_classes=10):
 class ConfusionViewer(DigitViewer):
     def __init__(self, forward_softmax, params, images, labels):
         self._take_network_and_images(forward_softmax, params, images, labels)
-        self.controls = {"mistakes_only": widgets.Checkbox(value=False, description="hide the diagonal")}
+        self.controls = {"mistakes_only": widgets.Checkbox(value=False, description=tr("hide the diagonal"))}
         self.figure = new_figure(4.6, 4.2)
         self.figure.subplots_adjust(left=0.14, right=0.97, bottom=0.13, top=0.9)
         self.ax = self.figure.add_subplot(1, 1, 1)
         self.picture = self.ax.imshow(np.zeros((10, 10)), cmap="Blues", vmin=0, vmax=1)
-        self.ax.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit")
+        self.ax.set(xticks=range(10), yticks=range(10), xlabel=tr("predicted digit"), ylabel=tr("true digit"))
         self.numbers = [[self.ax.text(col, row, "", ha="center", va="center", fontsize=8)
                          for col in range(10)] for row in range(10)]
         self._assemble()
@@ -124,10 +129,13 @@ class ConfusionViewer(DigitViewer):
                 text.set_text(str(count) if count else "")
                 text.set_color("white" if count > top / 2 else "black")
         mistakes = self.counts.sum() - np.trace(self.counts)
-        self.ax.set_title(f"{len(self.labels) - mistakes} of {len(self.labels)} right; "
-                          f"{mistakes} mistakes off the diagonal", fontsize=10)
+        self.ax.set_title(tr("{right} of {total} right; {mistakes} mistakes off the diagonal",
+                             right=len(self.labels) - mistakes, total=len(self.labels), mistakes=mistakes), fontsize=10)
         off = self.counts - np.diag(np.diag(self.counts))
         true, guess = np.unravel_index(np.argmax(off), off.shape)
-        self.table.value = (f"<p>most frequent mistake: a {true} read as a {guess} "
-                            f"({off[true, guess]} times)</p>" if off.any() else "<p>no mistakes</p>")
+        if off.any():
+            self.table.value = "<p>" + tr("most frequent mistake: a {true} read as a {guess} ({count} times)",
+                                          true=true, guess=guess, count=off[true, guess]) + "</p>"
+        else:
+            self.table.value = "<p>" + tr("no mistakes") + "</p>"
         self.summary = (int(true), int(guess), int(mistakes))

@@ -6,10 +6,11 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib import ticker
 
+from course.i18n import tr
 from course.plots import new_figure
 from course.student import StudentCodeProblem, call_student
 from course.tables import html_table
-from course.widgets.base import Demo
+from course.widgets.base import Demo, shown_name
 
 Z_LIMIT = 8.0
 TANGENT_HALF_WIDTH = 2.5
@@ -31,7 +32,7 @@ def depth_explorer(sigmoid, sigmoid_derivative, relu, relu_derivative):
 
 def _finite(values, name):
     if not np.all(np.isfinite(values)):
-        raise StudentCodeProblem(f"Your {name} returned nan or inf: check it against its tests.")
+        raise StudentCodeProblem(tr("Your {name} returned nan or inf: check it against its tests.", name=name))
     return values
 
 
@@ -50,9 +51,9 @@ class SlopeExplorer(Demo):
             ax.axhline(0, color="grey", lw=0.8)
             ax.axvline(0, color="grey", lw=0.8)
             self.artists[name] = {
-                "curve": ax.plot([], [], lw=2.5, color=colour, label="the function")[0],
-                "slope": ax.plot([], [], lw=1.5, ls="--", color="black", label="your derivative")[0],
-                "tangent": ax.plot([], [], lw=2, color=TANGENT_COLOUR, label="tangent at z")[0],
+                "curve": ax.plot([], [], lw=2.5, color=colour, label=tr("the function"))[0],
+                "slope": ax.plot([], [], lw=1.5, ls="--", color="black", label=tr("your derivative"))[0],
+                "tangent": ax.plot([], [], lw=2, color=TANGENT_COLOUR, label=tr("tangent at z"))[0],
                 "point": ax.plot([], [], "o", ms=9, color=TANGENT_COLOUR, zorder=3)[0],
                 "slope_point": ax.plot([], [], "o", ms=6, color="black", zorder=3)[0],
             }
@@ -77,11 +78,13 @@ class SlopeExplorer(Demo):
             artists["tangent"].set_data(tangent_z, value + slope * (tangent_z - z))
             artists["point"].set_data([z], [value])
             artists["slope_point"].set_data([z], [slope])
-            self.axes[name].set_title(f"{name}({z:.1f}) = {value:.3f},  slope = {slope:.4f}", fontsize=10)
+            self.axes[name].set_title(tr("{name}({z:.1f}) = {value:.3f},  slope = {slope:.4f}",
+                                         name=shown_name(name), z=z, value=value, slope=slope), fontsize=10)
             self.readings[name] = (value, slope)
         (s, ds), (r, dr) = self.readings["sigmoid"], self.readings["ReLU"]
         self.rows = [("sigmoid", s, ds), ("ReLU", r, dr)]
-        self.table.value = html_table(["", "value at z", "slope at z"], self.rows)
+        self.table.value = html_table(["", tr("value at z"), tr("slope at z")],
+                                      [(shown_name(name), *values) for name, *values in self.rows])
 
 
 class DepthExplorer(Demo):
@@ -90,8 +93,8 @@ class DepthExplorer(Demo):
     def __init__(self, sigmoid, sigmoid_derivative, relu, relu_derivative):
         self.functions = {"sigmoid": (sigmoid, sigmoid_derivative), "ReLU": (relu, relu_derivative)}
         self.controls = {
-            "layers": widgets.IntSlider(value=10, min=1, max=MAX_LAYERS, description="layers"),
-            "w": widgets.FloatSlider(value=1.0, min=0.25, max=3.0, step=0.05, description="weight w"),
+            "layers": widgets.IntSlider(value=10, min=1, max=MAX_LAYERS, description=tr("layers")),
+            "w": widgets.FloatSlider(value=1.0, min=0.25, max=3.0, step=0.05, description=tr("weight w")),
         }
         self.figure = new_figure(7.4, 3.8)
         self.figure.subplots_adjust(left=0.11, right=0.72, bottom=0.14, top=0.9)
@@ -104,11 +107,12 @@ class DepthExplorer(Demo):
         self.ax.set_yticks([10.0 ** e for e in exponents], labels=[f"1e{e}" if e else "1" for e in exponents])
         self.ax.yaxis.set_minor_locator(ticker.NullLocator())
         self.lines = {
-            "sigmoid": self.ax.plot([], [], "o-", color=SIGMOID_COLOUR, label="sigmoid")[0],
+            "sigmoid": self.ax.plot([], [], "o-", color=SIGMOID_COLOUR, label=shown_name("sigmoid"))[0],
             "ReLU": self.ax.plot([], [], "s-", color=RELU_COLOUR, label="ReLU")[0],
         }
-        (self.bound,) = self.ax.plot([], [], ls="--", color="grey", label="sigmoid bound\n¼·(w/4)^k,\nk = later layers")
-        self.ax.set(xlabel="layer l (1 = first layer)", ylabel="slope reaching layer l")
+        (self.bound,) = self.ax.plot([], [], ls="--", color="grey",
+                                     label=tr("sigmoid bound\n¼·(w/4)^k,\nk = later layers"))
+        self.ax.set(xlabel=tr("layer l (1 = first layer)"), ylabel=tr("slope reaching layer l"))
         # beside the plot: inside it, some depth and w would put a line under the legend
         self.ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
         self._assemble()
@@ -134,7 +138,9 @@ class DepthExplorer(Demo):
             line.set_data(depth, np.maximum(np.abs(self.gradients[name]), SLOPE_FLOOR))
         self.bound.set_data(depth, np.maximum(0.25 * (w / 4) ** (layers - depth), SLOPE_FLOOR))
         first = {name: g[0] for name, g in self.gradients.items()}
-        self.ax.set_title(f"{layers} layers, w = {w:.2f}: slope at layer 1 "
-                          f"sigmoid {first['sigmoid']:.1e}, ReLU {first['ReLU']:.1e}", fontsize=10)
+        self.ax.set_title(tr("{layers} layers, w = {w:.2f}: slope at layer 1 {sigmoid} {sigmoid_slope:.1e}, "
+                             "ReLU {relu_slope:.1e}", layers=layers, w=w, sigmoid=shown_name("sigmoid"),
+                             sigmoid_slope=first["sigmoid"], relu_slope=first["ReLU"]), fontsize=10)
         self.rows = [(name, float(first[name]), float(self.net_inputs[name][-1])) for name in self.lines]
-        self.table.value = html_table(["", "slope at layer 1", f"z of layer {layers}"], self.rows)
+        self.table.value = html_table(["", tr("slope at layer 1"), tr("z of layer {layers}", layers=layers)],
+                                      [(shown_name(name), *values) for name, *values in self.rows])
