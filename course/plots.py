@@ -29,6 +29,9 @@ PLAIN_NUMBER_LABELS = FuncFormatter(lambda value, _position: f"{value:g}")
 # Fonts for a language whose letters matplotlib's default font (DejaVu Sans) lacks. The first font
 # draws the text; a glyph it lacks (✔, ✘, −, ᵀ) comes from the fallback: NanumGothic has Hangul.
 LANGUAGE_FONTS = {"ko": ("NanumGothic", "DejaVu Sans")}
+# matplotlib's own font, for tick labels a log axis writes in mathtext (10⁻¹²): mathtext draws them in
+# the first font of font.family, without fallback, and Nanum Gothic has no minus sign (U+2212)
+NUMBER_FONT = "DejaVu Sans"
 
 
 def use_language_font():

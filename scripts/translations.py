@@ -114,14 +114,15 @@ def literal_strings(node):
 
 
 def message_strings(node):
-    """The strings of a why= or mistakes= value: a literal, a dict of them, or (wrong, text) pairs."""
+    """The strings of a why= or mistakes= value, wherever they stand in it (a literal, a dict of
+    them, (wrong, text) pairs, a comprehension of pairs), except dict keys and subscripts."""
     if isinstance(node, ast.Constant):
         return literal_strings(node)
     if isinstance(node, ast.Dict):
         return [text for value in node.values for text in message_strings(value)]
-    if isinstance(node, (ast.Tuple, ast.List)):
-        return [text for item in node.elts for text in message_strings(item)]
-    return []
+    if isinstance(node, ast.Subscript):
+        return message_strings(node.value)
+    return [text for child in ast.iter_child_nodes(node) for text in message_strings(child)]
 
 
 def update():
