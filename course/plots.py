@@ -5,6 +5,7 @@ Figures are plain matplotlib `Figure` objects (no pyplot), so a demo owns its fi
 is drawn twice by the notebook's inline backend.
 """
 
+import sys
 import warnings
 
 import matplotlib
@@ -26,25 +27,33 @@ BINARY_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 PLAIN_NUMBER_LABELS = FuncFormatter(lambda value, _position: f"{value:g}")
 
 
-# Fonts for a language whose letters matplotlib's default font (DejaVu Sans) lacks. The first font
-# draws the text; a glyph it lacks (✔, ✘, −, ᵀ) comes from the fallback: NanumGothic has Hangul.
-LANGUAGE_FONTS = {"ko": ("NanumGothic", "DejaVu Sans")}
-# matplotlib's own font, for tick labels a log axis writes in mathtext (10⁻¹²): mathtext draws them in
-# the first font of font.family, without fallback, and Nanum Gothic has no minus sign (U+2212)
-NUMBER_FONT = "DejaVu Sans"
+# The fonts of a language whose letters matplotlib's own font, DejaVu Sans, lacks: DejaVu Sans first,
+# so digits, symbols and Greek look as in English (Nanum Gothic's subscripts, arrows and η are
+# poor, and it has no minus sign), then the font each missing glyph is taken from.
+LANGUAGE_FONTS = {"ko": ("DejaVu Sans", "NanumGothic")}
 
 
 def use_language_font():
-    """Draw the figures made from now on in a font that has the learner's letters (Korean: Nanum
+    """Draw the figures made from now on in fonts that have the learner's letters (Korean: Nanum
     Gothic, from the koreanize_matplotlib package). In English it changes nothing."""
     fonts = LANGUAGE_FONTS.get(i18n.language())
     if fonts is None:
         return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)   # its distutils version check
-        import koreanize_matplotlib  # noqa: F401 (registers Nanum Gothic, sets font.family)
+    if "koreanize_matplotlib" not in sys.modules:
+        minus = matplotlib.rcParams["axes.unicode_minus"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)   # its distutils version check
+            import koreanize_matplotlib  # noqa: F401 (registers Nanum Gothic, sets font.family)
+        matplotlib.rcParams["axes.unicode_minus"] = minus   # it drops "−" for Nanum; DejaVu Sans has it
     if list(matplotlib.rcParams["font.family"]) != list(fonts):
         matplotlib.rcParams["font.family"] = list(fonts)
+
+
+def words_with_math_font():
+    """The font family for a text mixing words with $math$ (None: the usual one). Mathtext draws the
+    words in the family's first font, with no fallback: there the language's own font comes first."""
+    fonts = LANGUAGE_FONTS.get(i18n.language())
+    return list(reversed(fonts)) if fonts else None
 
 
 def new_figure(width=4.4, height=3.6):

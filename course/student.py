@@ -39,7 +39,8 @@ def call_student(func, *args, shape=None):
     try:
         values = np.asarray(result, dtype=float)
     except (TypeError, ValueError):
-        raise StudentCodeProblem(tr("Your {name} returned {result!r}, not numbers.", name=name, result=result)) from None
+        raise StudentCodeProblem(tr("Your {name} returned {result!r}, not numbers.",
+                                    name=name, result=result)) from None
     if shape is not None and values.shape != tuple(shape):
         raise StudentCodeProblem(tr(
             "Your {name} returned shape {shape} where {expected} was expected: "

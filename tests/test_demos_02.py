@@ -180,10 +180,10 @@ def test_slide_and_has_exactly_one_true_statement_and_the_solution_is_it():
     (answer,) = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
                  if c.metadata.get("nbgrader", {}).get("grade_id") == "SLIDE_AND"]
     assert f'SLIDE_AND = "{right}"' in answer
-    # "nudge b up by any tiny amount and it becomes OR"; b = -1.5 keeps every input 0.5 from the line
+    # "nudge b up by any tiny amount and it becomes OR"; b = -1.5 keeps every net input 0.5 from 0
     assert perceptron(INPUTS, (1.0, 1.0), -1.0 + 1e-9).tolist() == OR_TABLE
     assert np.abs(net_inputs(1.0, 1.0, -1.5)).min() == 0.5
-    assert_stated("nudge $b$ up by any tiny amount and it becomes OR", "keeps every input $0.5$ away",
+    assert_stated("nudge $b$ up by any tiny amount and it becomes OR", "keeps every input's net input at least $0.5$ away from 0",
                   "two inputs have a net input of exactly 0")
 
 

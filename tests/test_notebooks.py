@@ -19,7 +19,8 @@ from notebooks import (MINUTES_PER_DEMO, MINUTES_PER_POINT, READING_WORDS_PER_MI
 
 
 def committed_notebooks():
-    return sorted((ROOT / "source").glob("*/*.ipynb")) + sorted((ROOT / "release").glob("*/*.ipynb"))
+    return sorted(path for folder in ("source", "release", "ko/source", "ko/release")
+                  for path in (ROOT / folder).glob("*/*.ipynb"))
 
 
 def test_every_assignment_has_a_release():

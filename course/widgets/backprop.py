@@ -11,7 +11,8 @@ from matplotlib.ticker import LogLocator, NullFormatter
 
 from course.data import DATASET_LABELS, DATASETS, make_dataset
 from course.i18n import tr, translatable
-from course.plots import BINARY_INPUTS, ONE_COLOUR, PLAIN_NUMBER_LABELS, ZERO_COLOUR, new_figure, round_up
+from course.plots import (BINARY_INPUTS, ONE_COLOUR, PLAIN_NUMBER_LABELS, ZERO_COLOUR, new_figure, round_up,
+                          words_with_math_font)
 from course.student import StudentCodeProblem, call_student, function_name
 from course.tables import html_table
 from course.widgets.base import Demo
@@ -429,6 +430,6 @@ def network_diagram():
         ax.text(lx, 0.99, text, ha="center", va="top", fontsize=9.5, color="dimgrey")
     ax.text(1.0, -0.1, tr(r"lecture  $w^{(l)}_{j,i}$: into unit j from unit i (row = receiving unit)") + "     "
             + tr("code  Wl[i, j]: row i = sending unit, column j = receiving unit (so X @ W works)"),
-            ha="center", va="bottom", fontsize=8.5)
+            ha="center", va="bottom", fontsize=8.5, family=words_with_math_font())
     ax.set_title(tr("The 2-2-2 network: every weight in both notations"), fontsize=10.5)
     return NetworkDiagram(figure, ax, edge_labels, node_labels)

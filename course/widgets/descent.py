@@ -5,7 +5,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from course.i18n import tr, translatable
-from course.plots import NUMBER_FONT, new_figure
+from course.plots import new_figure
 from course.student import StudentCodeProblem, call_student
 from course.tables import html_table
 from course.widgets.base import Demo
@@ -59,7 +59,6 @@ class DescentExplorer(Demo):
         self.f_ax.set_yscale("log")
         self.f_ax.set(xlim=(-0.5, MAX_STEPS + 0.5), ylim=F_RANGE, xlabel=tr("step k"), ylabel=tr("f at step k"),
                       xticks=[0, 10, 20, 30, 40], yticks=[1e-12, 1e-6, 1, 1e6, 1e12])
-        self.f_ax.tick_params(axis="y", labelfontfamily=NUMBER_FONT)   # the minus of 10⁻¹² in every language
         (self.f_line,) = self.f_ax.plot([], [], "o-", ms=3, color=PATH_COLOUR)
         self._assemble()
 

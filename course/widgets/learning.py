@@ -155,9 +155,11 @@ class LearningStepper(Demo):
         if o == y:
             change = tr("right, so the update changes nothing.")
         else:
-            change = tr("a mistake: w ← w + {eta:g}·({y} − {o})·x = ({w1}, {w2}), b ← b + {eta:g}·({y} − {o}) = {b}.",
+            change = tr("a mistake: w ← w + {eta:g}·({y} − {o})·x = ({w1}, {w2}), "
+                        "b ← b + {eta:g}·({y} − {o}) = {b}.",
                         eta=eta, y=y, o=o, w1=_f(new_w[0]), w2=_f(new_w[1]), b=_f(new_b))
-        lines = [f"<b>{html.escape(tr('Next step.'))}</b> {html.escape(sample)}: {html.escape(change)}"]
+        heading = tr("Next step.")
+        lines = [f"<b>{html.escape(heading)}</b> {html.escape(sample)}: {html.escape(change)}"]
         if self.converged:
             lines.append(_headed("#2e7d32", tr("Converged:"),
                                  tr("epoch {epoch} made no mistake, so every later step changes nothing.",

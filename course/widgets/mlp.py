@@ -88,7 +88,8 @@ class XorNetworkExplorer(Demo):
                          vmin=0, vmax=1, interpolation="nearest")
 
     def _grouped_controls(self):
-        columns = [widgets.VBox([widgets.HTML(f"<b>{html.escape(tr(unit))}</b>"), *(self.controls[name] for name in sliders)])
+        columns = [widgets.VBox([widgets.HTML(f"<b>{html.escape(tr(unit))}</b>"),
+                                 *(self.controls[name] for name in sliders)])
                    for unit, sliders in UNITS.items()]
         return widgets.VBox([widgets.HBox(columns), self.controls["hidden"]])
 
