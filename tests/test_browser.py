@@ -14,6 +14,7 @@ that has Hangul glyphs (never boxes) and validates; its screenshots are artifact
 Without Chromium these tests are skipped, saying how to install it; under CI they fail.
 """
 
+import contextlib
 import re
 import subprocess
 import sys
@@ -175,9 +176,10 @@ def test_nbgrader_assignment_list_shows_every_assignment(page):
     page.evaluate("() => window.jupyterapp.shell.currentWidget.close()")
 
 
-@pytest.mark.parametrize("assignment", RELEASED)
-def test_notebook_runs_and_its_widgets_respond_in_jupyterlab(page, lab, assignment):
-    path = notebook_path(lab.root, assignment).relative_to(lab.root).as_posix()
+@contextlib.contextmanager
+def notebook_run_in_lab(page, lab, path, screenshot):
+    """Open the notebook at ``path`` (under the lab's root), run all its cells, check none raised;
+    yields (panel id, panel locator, code cell outputs); a screenshot and closing the notebook end it."""
     panel_id = page.evaluate(OPEN, path)
     panel = page.locator(f"[id='{panel_id}']")
     try:
@@ -190,6 +192,19 @@ def test_notebook_runs_and_its_widgets_respond_in_jupyterlab(page, lab, assignme
         outputs = [out for cell in saved.cells if cell.cell_type == "code" for out in cell.outputs]
         failed = [f"{out.ename}: {out.evalue}" for out in outputs if out.output_type == "error"]
         assert not failed, f"cells raised in JupyterLab: {failed}"
+        yield panel_id, panel, outputs
+    finally:
+        page.set_default_timeout(60_000)
+        try:
+            screenshot_whole_notebook(page, panel, screenshot)
+        finally:
+            page.evaluate(CLOSE, panel_id)
+
+
+@pytest.mark.parametrize("assignment", RELEASED)
+def test_notebook_runs_and_its_widgets_respond_in_jupyterlab(page, lab, assignment):
+    path = notebook_path(lab.root, assignment).relative_to(lab.root).as_posix()
+    with notebook_run_in_lab(page, lab, path, ARTIFACTS / f"{assignment}.png") as (panel_id, panel, outputs):
         expected = sum(WIDGET_VIEW in out.get("data", {}) for out in outputs)
         assert expected, "the notebook displayed no widget"
 
@@ -200,27 +215,12 @@ def test_notebook_runs_and_its_widgets_respond_in_jupyterlab(page, lab, assignme
             check_widget_responds(page, views.nth(k), panel_id, f"{assignment} widget {k + 1}")
 
         validate(page, panel)
-    finally:
-        page.set_default_timeout(60_000)
-        try:
-            screenshot_whole_notebook(page, panel, ARTIFACTS / f"{assignment}.png")
-        finally:
-            page.evaluate(CLOSE, panel_id)
 
 
 @pytest.mark.parametrize("assignment", RELEASED)
 def test_korean_notebook_runs_in_korean_in_jupyterlab(page, lab, assignment):
     path = notebook_path(lab.root / "ko", assignment).relative_to(lab.root).as_posix()
-    panel_id = page.evaluate(OPEN, path)
-    panel = page.locator(f"[id='{panel_id}']")
-    try:
-        panel.locator(".validate-button").first.wait_for()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.evaluate(RUN_ALL, panel_id)
-        saved = nbformat.read(lab.root / path, as_version=4)
-        failed = [f"{out.ename}: {out.evalue}" for cell in saved.cells if cell.cell_type == "code"
-                  for out in cell.outputs if out.output_type == "error"]
-        assert not failed, f"cells raised in JupyterLab: {failed}"
+    with notebook_run_in_lab(page, lab, path, ARTIFACTS / f"ko-{assignment}.png") as (_, panel, _):
         text = panel.locator(".jp-RenderedMarkdown").first
         assert HANGUL.search(text.inner_text()), "the markdown is not in Korean"
         assert text.evaluate(DRAWS_HANGUL), "the notebook's font draws Hangul as boxes: install fonts-nanum"
@@ -229,12 +229,6 @@ def test_korean_notebook_runs_in_korean_in_jupyterlab(page, lab, assignment):
         labels = " ".join(views.all_inner_texts())
         assert HANGUL.search(labels), f"the widgets are not in Korean: {labels[:300]!r}"
         validate(page, panel)
-    finally:
-        page.set_default_timeout(60_000)
-        try:
-            screenshot_whole_notebook(page, panel, ARTIFACTS / f"ko-{assignment}.png")
-        finally:
-            page.evaluate(CLOSE, panel_id)
 
 
 def check_widget_responds(page, view, panel_id, name):
