@@ -15,6 +15,7 @@ from nbgrader.converters.autograde import Autograde
 from nbgrader.preprocessors import Execute
 
 from grader.execute import RobustExecute
+from grader.sanitize import ShowNotRun
 
 
 def grade_safely(c):
@@ -30,10 +31,12 @@ def grade_safely(c):
     # message saying so; `c.SandboxedKernelManager.enabled = False` grades unconfined instead.
     c.Execute.kernel_manager_class = "grader.sandbox.SandboxedKernelManager"
     c.SandboxedKernelManager.enabled = True
+    # The autograded notebook, which formgrader and feedback show the instructor, holds no HTML or
+    # output that would run in the instructor's browser (grader/sanitize.py).
     c.Autograde.autograde_preprocessors = [
         RobustExecute if step is Execute else step
         for step in Autograde.class_traits()["autograde_preprocessors"].default()
-    ]
+    ] + [ShowNotRun]
     # A deleted test cell is put back (from the gradebook) and run, not skipped.
     c.OverwriteCells.add_missing_cells = True
 
@@ -43,5 +46,6 @@ def grade_safely(c):
         c.GenerateFeedback.preprocessors = [
             "nbgrader.preprocessors.GetGrades",
             "grader.feedback.HideHiddenTests",
+            "grader.sanitize.ShowNotRun",
             "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
         ]

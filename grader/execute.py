@@ -20,19 +20,20 @@ Autograde converter:
     c.Autograde.autograde_preprocessors = [...RobustExecute in place of Execute...]
 """
 
+import ast
 import atexit
 import copy
 import json
 import math
 import os
 import secrets
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-import weakref
 from pathlib import Path
 from queue import Empty
 
@@ -41,11 +42,13 @@ import nbformat
 from nbclient.exceptions import DeadKernelError
 from nbclient.util import ensure_async, run_sync
 from nbformat.notebooknode import NotebookNode
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
-from nbgrader.utils import is_grade, is_locked, is_solution
+from nbgrader.utils import is_grade, is_solution
 from traitlets import Integer
 
-from course.i18n import ENGLISH, edition
+from course.i18n import edition
+from grader.plan import plan_for
 
 
 class KernelStuck(Exception):
@@ -56,41 +59,43 @@ class KernelExit(Exception):
     """A cell asked the kernel to shut down (IPython's exit() or quit())."""
 
 
-STUDENT_SIDE = Path(__file__).with_name("student_side.py").read_text()
+STUDENT_SIDE_SOURCE = Path(__file__).with_name("student_side.py").read_text()
 # Runs in the student's kernel at its start: the grader's half there, a class with a random name
 STUDENT_SIDE_INSTALL = """def _grader_install():
     import sys
     namespace = {{"__name__": "grader_student_side"}}
     exec(compile({source!r}, "grader/student_side.py", "exec"), namespace)
-    serve = namespace["make_server"]({folder!r}, get_ipython().user_ns)
-    setattr(sys, {name!r}, type({name!r}, (), {{"serve": staticmethod(serve), "folder": {folder!r}}}))
+    serve, reply = namespace["make_server"](get_ipython().user_ns)
+    setattr(sys, {name!r}, type({name!r}, (), {{"serve": staticmethod(serve), "reply": staticmethod(reply)}}))
 _grader_install()
 del _grader_install
 """
-# Calls it by sequence number without looking up a single name the student could shadow
-STUDENT_SIDE_CALL = ("[k for k in ().__class__.__base__.__subclasses__() if k.__name__ == {name!r}][0]"
-                     ".serve({seq})")
+# Finds it without looking up a single name the student could shadow
+STUDENT_SIDE = "[k for k in ().__class__.__base__.__subclasses__() if k.__name__ == {name!r}][0]"
+MiB = 1024 ** 2
 
 
 class TrustedSideFailed(RuntimeError):
-    """The trusted side stopped answering (a bug of the grader's, never the student's doing)."""
+    """The trusted side died or ran out of time while checking a cell (the cell fails, never the run)."""
 
 
 class TrustedProcess:
     """The grader's end of the trusted side (grader/trusted.py), one process per grading process."""
 
-    def __init__(self):
+    def __init__(self, memory_limit):
         self.folder = tempfile.mkdtemp(prefix="nbgrader-trusted-")
         env = {**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-        self.process = subprocess.Popen([sys.executable, "-m", "grader.trusted"], cwd=self.folder, env=env,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen([sys.executable, "-m", "grader.trusted", str(memory_limit)],
+                                        cwd=self.folder, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.plan_sent = None   # the notebook whose plan this process holds
 
-    def run(self, op, serve_student, **fields):
-        """Send one op; serve the student calls it makes; return its (outputs, execution count)."""
+    def run(self, op, serve_student, deadline=None, **fields):
+        """Send one op; serve the student calls it makes; return its (outputs, execution count).
+        Past ``deadline`` (time.monotonic()) the process is killed and TrustedSideFailed raised."""
         try:
             self._send({"op": op, **fields})
-            while (message := self._receive())["op"] == "student":
-                self._send(serve_student(message["seq"]))
+            while (message := self._receive(deadline))["op"] == "student":
+                self._send(serve_student(message.get("request", "")))
         except BaseException:
             self.close()   # stopped mid-cell (a kernel that died or hung): start afresh next time
             raise
@@ -105,25 +110,28 @@ class TrustedProcess:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _send(self, message):
-        self.process.stdin.write(json.dumps(message) + "\n")
+        self.process.stdin.write(json.dumps(message).encode() + b"\n")
         self.process.stdin.flush()
 
-    def _receive(self):
-        line = self.process.stdout.readline()
+    def _receive(self, deadline):
+        stdout = self.process.stdout
+        if deadline is not None and not select.select([stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            raise TrustedSideFailed("the checks of this cell ran past its time limit and were stopped")
+        line = stdout.readline()
         if not line:
-            raise TrustedSideFailed(f"the grader's trusted side exited (status {self.process.wait()}); "
-                                    "its error is in the log above")
+            raise TrustedSideFailed(f"the grader's checking process stopped while checking this cell "
+                                    f"({describe_exit(self.process.wait())})")
         return json.loads(line)
 
 
 _trusted = None
 
 
-def trusted_side():
+def trusted_side(memory_limit):
     """This process's trusted side, started on first use (and again if it stopped)."""
     global _trusted
     if _trusted is None or not _trusted.alive():
-        _trusted = TrustedProcess()
+        _trusted = TrustedProcess(memory_limit)
         atexit.register(_trusted.close)
     return _trusted
 
@@ -140,10 +148,18 @@ class RobustExecute(Execute):
     shell_timeout_interval = Integer(
         1, help="Seconds between checks that the kernel is still alive while waiting for a reply."
     ).tag(config=True)
+    trusted_memory_limit = Integer(
+        3072 * MiB, help="Address space of the trusted side, the process that runs the test cells (bytes)."
+    ).tag(config=True)
+    reply_limit = Integer(
+        64 * MiB, help="Largest answer of the student's kernel to one call of the checks (characters)."
+    ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         pristine = copy.deepcopy(nb.cells)
         self._language = edition(nb.metadata)   # the check messages speak the notebook's language
+        self._plan = plan_for(CourseDirectory(config=self.config), resources["nbgrader"]["assignment"],
+                              resources["nbgrader"]["notebook"])
         self._left_out = {}  # cell index -> (error name, why)
         for failures in range(self.max_kernel_failures + 1):
             self._running = self._last_done = None
@@ -200,13 +216,6 @@ class RobustExecute(Execute):
             raise KernelExit()
         run_sync(self._silent)("")  # still alive after answering? If not, this cell is to blame
         self._running, self._last_done = None, index
-        # the instructor's locked cells: nbgrader strips a grade_id the gradebook does not know
-        if is_locked(cell) and not is_grade(cell) and cell.metadata.get("nbgrader", {}).get("grade_id"):
-            outputs, _ = trusted_side().run("setup", self._serve_student, source=cell.source)
-            for output in outputs:
-                if output["output_type"] == "error":
-                    self.log.warning("Set-up cell %d failed on the trusted side: %s: %s",
-                                     index, output["ename"], output["evalue"])
         return cell, resources
 
     def on_cell_executed(self, **kwargs):
@@ -222,14 +231,31 @@ class RobustExecute(Execute):
         self._running = index
         timeout = super()._get_timeout(cell)
         self._deadline = None if timeout is None else time.monotonic() + timeout
+        grade_id = cell.metadata.nbgrader.get("grade_id")
         try:
-            outputs, count = trusted_side().run("test", self._serve_student, source=cell.source)
+            outputs, count = self._trusted().run("test", self._serve_student, source=cell.source,
+                                                 position=self._plan.position(grade_id),
+                                                 deadline=self._deadline and self._deadline + self.interrupt_grace)
+            cell.outputs = [nbformat.from_dict(output) for output in outputs]
+            cell.execution_count = count
+        except TrustedSideFailed as failure:   # this cell fails; the next one gets a new trusted side
+            self.log.warning("Cell %d: %s", index, failure)
+            cell.outputs = [error_output("GradingFailed", f"{failure}: your code made checking it impossible, "
+                                                          "so this test scores 0")]
+            cell.execution_count = None
         finally:
             self._deadline = None
-        cell.outputs = [nbformat.from_dict(output) for output in outputs]
-        cell.execution_count = count
         self._running, self._last_done = None, index
         return cell, self.resources
+
+    def _trusted(self):
+        """The trusted side, holding this notebook's plan (sent again to a restarted one)."""
+        side = trusted_side(self.trusted_memory_limit)
+        if side.plan_sent is not self._plan_token:
+            side.run("reset", self._serve_student, language=self._language, setup=self._plan.setup,
+                     interface=self._plan.interface)
+            side.plan_sent = self._plan_token
+        return side
 
     def _get_timeout(self, cell):
         """While a test cell runs, the student's calls share what is left of that cell's time."""
@@ -237,19 +263,34 @@ class RobustExecute(Execute):
             return max(1, math.ceil(self._deadline - time.monotonic()))
         return super()._get_timeout(cell)
 
-    def _serve_student(self, seq):
-        """Run the trusted side's request number ``seq`` in the student's kernel."""
-        reply = run_sync(self._async_call_student_side)(seq)
+    def _serve_student(self, request):
+        """Run a request of the trusted side in the student's kernel; the answer, as plain data."""
+        timed_out = {"status": "timeout", "message": f"this cell ran longer than {self.timeout} s and was "
+                                                     "interrupted by the grader"}
+        if self._deadline is not None and time.monotonic() >= self._deadline:
+            return timed_out   # no student call starts once the cell's time is up
+        reply = run_sync(self._async_call_student_side)(request)
         if reply is None:
-            return {"status": "timeout", "message": f"this cell ran longer than {self.timeout} s and was "
-                                                    "interrupted by the grader"}
+            return timed_out
         content = reply["content"]
         if content["status"] != "ok":
             return {"status": "failed", "message": f"{content.get('ename')}: {content.get('evalue')}"}
-        return {"status": "ok"}
+        answer = content.get("user_expressions", {}).get("reply", {})
+        text = answer.get("data", {}).get("text/plain", "") if answer.get("status") == "ok" else ""
+        if len(text) > self.reply_limit:
+            return {"status": "failed", "message": f"the answer is {len(text) // MiB} MB, more than the "
+                                                   f"{self.reply_limit // MiB} MB the grader reads"}
+        try:
+            text = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            text = None
+        if type(text) is not str:
+            return {"status": "failed", "message": "your kernel's half of the grader gave no answer"}
+        return {"status": "ok", "reply": text}
 
-    async def _async_call_student_side(self, seq):
-        reply = await self._silent(STUDENT_SIDE_CALL.format(name=self._bridge_name, seq=seq))
+    async def _async_call_student_side(self, request):
+        bridge = STUDENT_SIDE.format(name=self._bridge_name)
+        reply = await self._silent(f"{bridge}.serve({request!r})", {"reply": f"{bridge}.reply()"})
         # Drop the call's status messages: left to pile up, they would all be read (and timed,
         # by nbclient's iopub_timeout) while the next student cell waits for its output.
         while await ensure_async(self.kc.iopub_channel.msg_ready()):
@@ -259,24 +300,14 @@ class RobustExecute(Execute):
     async def async_start_new_kernel_client(self):
         kc = await super().async_start_new_kernel_client()
         self._exit_status = None
-        self._exchange = getattr(self.km, "exchange_folder", None) or self._own_exchange_folder()
         self._bridge_name = "GraderBridge_" + secrets.token_hex(8)
-        reply = await self._silent(STUDENT_SIDE_INSTALL.format(
-            source=STUDENT_SIDE, name=self._bridge_name, folder=str(self._exchange)))
+        reply = await self._silent(STUDENT_SIDE_INSTALL.format(source=STUDENT_SIDE_SOURCE, name=self._bridge_name))
         if reply["content"]["status"] != "ok":
             self.log.warning("The grader's student side did not install: %s", reply["content"].get("evalue"))
-        trusted_side().run("reset", self._serve_student, exchange=str(self._exchange),
-                           language=getattr(self, "_language", ENGLISH))
+        self._plan_token = object()   # a new kernel: the trusted side starts from the set-up again
         return kc
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
-
-    def _own_exchange_folder(self):
-        """An exchange folder for a kernel that is not sandboxed (the sandbox brings its own)."""
-        if getattr(self, "_unsandboxed_exchange", None) is None:
-            self._unsandboxed_exchange = Path(tempfile.mkdtemp(prefix="nbgrader-exchange-"))
-            weakref.finalize(self, shutil.rmtree, self._unsandboxed_exchange, ignore_errors=True)
-        return self._unsandboxed_exchange
 
     async def _silent(self, code, user_expressions=None):
         msg_id = self.kc.execute(code, silent=True, store_history=False,

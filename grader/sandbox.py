@@ -130,7 +130,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._uid_lock = None      # open lock file claiming a uid while the kernel lives
         self._uid = None
         self._workdir = None       # the submission folder, handed to the kernel's uid meanwhile
-        self.exchange_folder = None  # where the grader's two sides swap requests and results
         if self.enabled:
             self.transport = "ipc"
             self.cache_ports = False
@@ -159,8 +158,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.kernel_spec.interrupt_mode = "message"
         kw["stdout"] = subprocess.DEVNULL  # the kernel's connection banner, nothing else
         workdir = Path(kw.get("cwd") or os.getcwd()).resolve()
-        self.exchange_folder = self._scratch / "exchange"
-        self.exchange_folder.mkdir()
         self._seed_matplotlib_cache()
         if os.geteuid() == 0:
             self._claim_uid()
@@ -276,8 +273,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._owner = workdir.stat()
         self._workdir = workdir
         cache = self._scratch / "matplotlib"
-        for path in (self._scratch, workdir, Path(self.connection_file), self.exchange_folder, cache,
-                     *cache.iterdir()):
+        for path in (self._scratch, workdir, Path(self.connection_file), cache, *cache.iterdir()):
             os.chown(path, self._uid, self._uid)
 
     def _take_back(self):

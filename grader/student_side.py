@@ -2,22 +2,25 @@
 
 Not imported by the grader: its source is sent to each grading kernel at start (grader/execute.py)
 and run there, where the student's code can read and replace it. That is fine by design: all it
-can change is the student's own results, and everything it hands back is plain data (JSON and
-NumPy's .npy without pickles) that the trusted side (grader/trusted.py) reads with care and
-compares itself. Nothing that the trusted side knows comes here except a test's inputs.
+can change is the student's own results, and everything it hands back is plain data (JSON, with
+arrays as NumPy's .npy without pickles) that the trusted side (grader/trusted.py) reads with care
+and compares itself. Nothing that the trusted side knows comes here except a test's inputs.
 
-One request per file in the exchange folder (written by the trusted side, a pickle: trusted side
-to student side only), one reply per request:
-    request-<n>.pkl   {"call": name, "args": [...], "kwargs": {...}}  or  {"describe": [names]}
-    reply-<n>.json    the encoded result (see `Encoder`), the arguments the call changed and what
-                      it printed, plus reply-<n>-<k>.npy for each array
+No file is involved: the grader runs ``serve(request)`` in this kernel over the kernel's own
+messaging, with the request (a pickle made by the trusted side: trusted side to student side
+only) as a base64 literal in the code, and reads the reply back as the value of ``reply()``:
+    request   {"call": name, "args": [...], "kwargs": {...}, "hide": [...]}  or  {"describe": [names]}
+    reply     JSON text: the encoded result (see `Encoder`), the positions of the arguments the
+              call changed and what it printed, or {"names": {name: encoded value}}
 """
 
+import base64
 import contextlib
 import copy
+import decimal
+import fractions
 import io
 import json
-import os
 import pickle
 import traceback
 import warnings
@@ -28,8 +31,9 @@ MAX_DEPTH = 40
 REPR_LIMIT = 300
 
 
-def make_server(folder, namespace):
-    """The function the grader calls (by sequence number) in this kernel."""
+def make_server(namespace):
+    """(serve, reply): the two functions the grader calls in this kernel."""
+    last = [""]
 
     class Unpickler(pickle.Unpickler):
         def persistent_load(self, reference):   # a stand-in for one of the student's functions
@@ -38,25 +42,27 @@ def make_server(folder, namespace):
                 raise NameError(f"name {name!r} is not defined")
             return namespace[name]
 
-    def serve(seq):
-        with open(os.path.join(folder, f"request-{seq}.pkl"), "rb") as file:
-            request = Unpickler(file).load()
+    def serve(encoded_request):
+        last[0] = ""
+        request = Unpickler(io.BytesIO(base64.b64decode(encoded_request))).load()
         if "describe" in request:
-            encoder = Encoder(folder, seq, (), namespace)
-            reply = {"names": {name: encoder.describe(name) for name in request["describe"]}}
+            encoder = Encoder((), namespace)
+            answer = {"names": {name: encoder.describe(name) for name in request["describe"]}}
         else:
             hidden = {name: namespace.pop(name) for name in request.get("hide", ()) if name in namespace}
             try:   # a test that deleted one of the student's names (`del squares`) runs without it
-                reply = call(namespace[request["call"]], request["args"], request["kwargs"], folder, seq, namespace)
+                answer = call(namespace[request["call"]], request["args"], request["kwargs"], namespace)
             finally:
                 namespace.update(hidden)
-        with open(os.path.join(folder, f"reply-{seq}.json"), "w") as file:
-            json.dump(reply, file)
+        last[0] = json.dumps(answer)
 
-    return serve
+    def reply():
+        return last[0]
+
+    return serve, reply
 
 
-def call(func, args, kwargs, folder, seq, namespace):
+def call(func, args, kwargs, namespace):
     """Run the student's function with warnings silenced (as the checks do); encode what happened."""
     out, err = io.StringIO(), io.StringIO()
     before = copy.deepcopy(args)
@@ -68,24 +74,25 @@ def call(func, args, kwargs, folder, seq, namespace):
         except BaseException as exc:   # noqa: BLE001 (a KeyboardInterrupt is the grader's timeout)
             outcome = {"raised": {"type": type(exc).__name__, "message": str(exc)[:4000],
                                   "traceback": "".join(traceback.format_exception(exc)[1:])[-4000:]}}
-    encoder = Encoder(folder, seq, args, namespace)
+    changed = [i for i, (arg, old) in enumerate(zip(args, before)) if not same(arg, old)]
+    # an argument the call changed comes back by value, never as "the argument you passed"
+    encoder = Encoder([None if i in changed else arg for i, arg in enumerate(args)], namespace)
     if "value" in outcome:
         outcome["value"] = encoder.encode(outcome["value"])
-    outcome["changed"] = {i: encoder.encode(arg, identity=False)
-                          for i, (arg, old) in enumerate(zip(args, before)) if not same(arg, old)}
+    outcome["changed"] = changed
     outcome["stdout"], outcome["stderr"] = out.getvalue(), err.getvalue()
     return outcome
 
 
 def same(a, b):
-    """Whether an argument is as it was before the call (only changed ones are sent back)."""
+    """Whether an argument is as it was before the call."""
     if type(a) is not type(b):
         return False
     if isinstance(a, np.ndarray):
         return a.shape == b.shape and a.dtype == b.dtype and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
-    if type(a) in (list, tuple):
+    if isinstance(a, list | tuple):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if type(a) is dict:
+    if isinstance(a, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     try:
         return bool(a == b)
@@ -95,13 +102,15 @@ def same(a, b):
 
 class Encoder:
     """Values as JSON: numbers, strings, None and booleans as themselves, everything else tagged:
-    {"list": [...]}, {"tuple": [...]}, {"dict": [[key, value], ...]}, {"array": file},
-    {"scalar": file} (a NumPy scalar), {"arg": [i, key]} (the very object passed as argument i),
-    {"function": name} (one of the student's functions), {"unencodable": type, "repr": text}."""
+    {"list": [...]}, {"tuple": [...]}, {"dict": [[key, value], ...]} (subclasses such as
+    defaultdict and namedtuple as the plain value they stand for), {"array": npy} and
+    {"scalar": npy} (a NumPy array or scalar as base64 .npy), {"complex": [re, im]},
+    {"range": [start, stop, step]}, {"fraction": [numerator, denominator]}, {"decimal": text},
+    {"arg": [i, key]} (the very object passed as argument i, unchanged), {"function": name}
+    (one of the student's functions), {"unencodable": type, "repr": text}."""
 
-    def __init__(self, folder, seq, args, namespace):
-        self.folder, self.seq, self.args, self.namespace = folder, seq, args, namespace
-        self.files = 0
+    def __init__(self, args, namespace):
+        self.args, self.namespace = args, namespace
 
     def describe(self, name):
         if name not in self.namespace:
@@ -117,11 +126,23 @@ class Encoder:
             return value
         if isinstance(value, np.ndarray | np.generic):
             return self._array(value)
-        if type(value) in (list, tuple):
-            return {type(value).__name__: [self.encode(v, identity, depth + 1) for v in value]}
-        if type(value) is dict:
+        for plain in (int, float, str):   # their subclasses (IntEnum, ...) as the plain value
+            if isinstance(value, plain):
+                return plain(value)
+        if isinstance(value, complex):
+            return {"complex": [value.real, value.imag]}
+        if isinstance(value, range):
+            return {"range": [value.start, value.stop, value.step]}
+        if isinstance(value, list | tuple):
+            kind = "tuple" if isinstance(value, tuple) else "list"
+            return {kind: [self.encode(v, identity, depth + 1) for v in value]}
+        if isinstance(value, dict):
             return {"dict": [[self.encode(k, False, depth + 1), self.encode(v, identity, depth + 1)]
                              for k, v in value.items()]}
+        if isinstance(value, fractions.Fraction):
+            return {"fraction": [value.numerator, value.denominator]}
+        if isinstance(value, decimal.Decimal):
+            return {"decimal": str(value)}
         if callable(value):
             name = next((n for n, v in self.namespace.items() if v is value and not n.startswith("_")), None)
             if name is not None:
@@ -132,6 +153,8 @@ class Encoder:
         if not isinstance(value, np.ndarray | list | dict):
             return None
         for i, arg in enumerate(self.args):
+            if arg is None:
+                continue
             if value is arg:
                 return [i]
             members = arg.items() if isinstance(arg, dict) else enumerate(arg) if isinstance(arg, list) else ()
@@ -143,11 +166,12 @@ class Encoder:
     def _array(self, value):
         array = np.asarray(value)
         if array.dtype.kind not in "biufc":
+            if array.dtype.kind == "U" and array.ndim == 0:   # np.str_
+                return str(array)
             return self._unencodable(value)
-        self.files += 1
-        name = f"reply-{self.seq}-{self.files}.npy"
-        np.save(os.path.join(self.folder, name), array, allow_pickle=False)
-        return {"array" if isinstance(value, np.ndarray) else "scalar": name}
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        return {"array" if isinstance(value, np.ndarray) else "scalar": base64.b64encode(buffer.getvalue()).decode()}
 
     @staticmethod
     def _unencodable(value):

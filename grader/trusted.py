@@ -1,36 +1,44 @@
 """The trusted side of grading: a process that runs the test cells and never the student's code.
 
-    python -m grader.trusted      (started by grader/execute.py, once per grading process)
+    python -m grader.trusted MEMORY_LIMIT      (started by grader/execute.py, once per grading process)
 
-The instructor's test cells and locked set-up cells run here, in an IPython shell of their own,
-with the real `check`, the expected values and the hidden tests. Each name a test cell uses that
-the student defined (and this side did not) is fetched from the student's kernel before the
-cell: a function becomes a `StudentFunction` stand-in, a constant (GATE_PARAMS, ...) its value
-as plain data. Calling a stand-in runs the student's function in the student's kernel (through
-the grader, which owns that kernel and its timeouts) and brings back the result, the arguments
-as the call left them and what it printed (grader/student_side.py encodes them). So whatever the
-student's code does to its own process, the comparison that decides the score runs here.
+The instructor's test cells and the set-up cells of the assignment as released run here, in an
+IPython shell of their own, with the real `check`, the expected values and the hidden tests.
+Nothing about them comes from the submission: the set-up cells are the release's, run in the
+release's order before the first test that follows them there, and each test cell starts from
+the state the set-up left (what an earlier test did is gone). The only names taken from the
+student are those the release's answer cells define (the graded interface), fetched afresh
+before each test: a function becomes a `StudentFunction` stand-in, a constant (GATE_PARAMS, ...)
+its value as plain data. Calling a stand-in runs the student's function in the student's kernel
+(through the grader, which owns that kernel and its timeouts) with copies of the arguments, and
+brings back the result, which arguments the call changed (reported to the checks, never copied
+into this side's objects) and what it printed. So whatever the student's code does to its own
+process, the comparison that decides the score runs here, on data this side made.
 
 The grader talks to this process with one JSON object per line on stdin and stdout:
-    {"op": "reset", "exchange": folder, "language": code}
-                                              a new notebook (or a restarted kernel), in the
-                                              notebook's language (its check messages')
-    {"op": "setup", "source": code}           a locked set-up cell (run on both sides)
-    {"op": "test", "source": code}            a test cell; while it runs this side may ask
-        {"op": "student", "seq": n}           "run request n in the student's kernel", answered
-        {"status": "ok" | "timeout" | "failed", "message": text}
+    {"op": "reset", "language": code, "setup": [[position, source], ...], "interface": [names]}
+                                              a new notebook (or a restarted kernel): its
+                                              language (the check messages'), the release's
+                                              set-up cells and the names of its answer cells
+    {"op": "test", "source": code, "position": n}  a test cell, at position n of the release
+                                              (null: after every set-up cell); while it runs
+                                              this side may ask
+        {"op": "student", "request": base64 pickle}    "run this in the student's kernel",
+        answered {"status": "ok", "reply": JSON text} or {"status": "timeout" | "failed", "message": text}
     each op is answered with {"op": "done", "outputs": [...], "execution_count": n}: the cell's
     outputs in nbformat, as a kernel would have sent them.
 """
 
 import ast
+import base64
 import builtins
-import contextlib
+import copy
+import decimal
+import fractions
 import io
 import json
 import os
-import re
-import stat
+import resource
 import sys
 
 import cloudpickle
@@ -40,11 +48,10 @@ from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 
+import course.checks
 from course.i18n import set_language
 
 MAX_DEPTH = 64
-MAX_ARRAY_BYTES = 256 * 1024 ** 2
-REPLY_FILE = re.compile(r"reply-\d+-\d+\.npy")
 
 
 class CellTimeoutError(BaseException):
@@ -86,58 +93,52 @@ class Bridge:
     """This side's end of the exchange with the student's kernel."""
 
     def __init__(self, channel):
-        self.channel, self.folder, self.seq = channel, None, 0
+        self.channel = channel
         self.deleted = lambda: []   # the student's names a test deleted (`del squares`)
+        self.changed = []           # this side's objects a student call changed (its own copies)
 
     def describe(self, names):
+        reply = self._ask({"describe": sorted(names)})
         found = {}
-        with self._ask({"describe": sorted(names)}) as reply:
-            for name, node in reply.get("names", {}).items():
-                if name in names and not (isinstance(node, dict) and node.get("missing")):
-                    found[name] = self.decode(node, ())
+        for name, node in (reply.get("names") or {}).items() if isinstance(reply.get("names"), dict) else ():
+            if name in names and not (isinstance(node, dict) and node.get("missing")):
+                found[name] = self.decode(node, ())
         return found
 
     def call(self, name, args, kwargs):
-        request = {"call": name, "args": list(args), "kwargs": kwargs, "hide": self.deleted()}
-        with self._ask(request) as reply:
-            sys.stdout.write(str(reply.get("stdout", "")))
-            sys.stderr.write(str(reply.get("stderr", "")))
-            changed = reply.get("changed", {})
-            for index, arg in enumerate(args):
-                if str(index) in changed:
-                    reflect(arg, self.decode(changed[str(index)], ()))
-            if "raised" in reply:
-                raise rebuild_exception(reply["raised"])
-            return self.decode(reply.get("value"), args)
+        reply = self._ask({"call": name, "args": list(args), "kwargs": kwargs, "hide": self.deleted()})
+        sys.stdout.write(str(reply.get("stdout", "")))
+        sys.stderr.write(str(reply.get("stderr", "")))
+        changed = reply.get("changed") if isinstance(reply.get("changed"), list) else []
+        self.changed += [arg for index, arg in enumerate(args) if index in changed]
+        if "raised" in reply:
+            raise rebuild_exception(reply["raised"])
+        return self.decode(reply.get("value"), [None if index in changed else arg for index, arg in enumerate(args)])
 
-    @contextlib.contextmanager
+    def was_changed(self, obj):
+        return any(obj is changed for changed in self.changed)
+
     def _ask(self, request):
-        """Have the student's kernel answer ``request``; the reply's files last until the block ends."""
-        self.seq += 1
-        seq, folder = self.seq, self.folder
-        with open(os.path.join(folder, f"request-{seq}.pkl"), "wb") as file:
-            Pickler(file).dump(request)
+        """What the student's kernel answered to ``request`` (a dict; {} when it is malformed)."""
+        buffer = io.BytesIO()
+        Pickler(buffer).dump(request)
+        answer = self.channel.ask({"op": "student", "request": base64.b64encode(buffer.getvalue()).decode()})
+        if answer.get("status") == "timeout":
+            raise CellTimeoutError(answer.get("message", ""))
+        if answer.get("status") != "ok":
+            raise StudentSideError(f"the grader could not run this in your kernel: {answer.get('message')}")
         try:
-            answer = self.channel.ask({"op": "student", "seq": seq})
-            if answer.get("status") == "timeout":
-                raise CellTimeoutError(answer.get("message", ""))
-            if answer.get("status") != "ok":
-                raise StudentSideError(f"the grader could not run this in your kernel: {answer.get('message')}")
-            try:
-                reply = read_json(os.path.join(folder, f"reply-{seq}.json"))
-            except (OSError, ValueError, RecursionError) as exc:
-                raise StudentSideError(f"the grader could not read your kernel's answer: {exc}") from None
-            yield reply if type(reply) is dict else {}
-        finally:
-            for name in os.listdir(folder):
-                if name.startswith((f"request-{seq}.", f"reply-{seq}.", f"reply-{seq}-")):
-                    os.unlink(os.path.join(folder, name))
+            reply = json.loads(answer.get("reply", ""))
+        except (ValueError, TypeError, RecursionError) as exc:
+            raise StudentSideError(f"the grader could not read your kernel's answer: {exc}") from None
+        return reply if type(reply) is dict else {}
 
     def decode(self, node, args, depth=0):
         """A value from the student's reply; anything malformed reads as an unencodable value."""
         try:
             return self._decode(node, args, depth)
-        except (ValueError, TypeError, KeyError, IndexError, OSError, RecursionError) as exc:
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError, ArithmeticError, EOFError,
+                RecursionError, decimal.InvalidOperation) as exc:
             return Unencodable(f"<a value the grader could not read: {exc}>")
 
     def _decode(self, node, args, depth):
@@ -157,14 +158,36 @@ class Bridge:
         if tag == "dict":
             return {self._decode(k, args, depth + 1): self._decode(v, args, depth + 1) for k, v in body}
         if tag in ("array", "scalar"):
-            array = load_array(self.folder, body)
+            array = np.load(io.BytesIO(base64.b64decode(body, validate=True)), allow_pickle=False)
             return array if tag == "array" else array[()]
+        if tag == "complex":
+            return complex(*map(plain_number, body))
+        if tag == "range":
+            return range(*map(plain_int, body))
+        if tag == "fraction":
+            return fractions.Fraction(*map(plain_int, body))
+        if tag == "decimal" and type(body) is str and len(body) <= 1000:
+            return decimal.Decimal(body)
         if tag == "arg":
-            value = args[body[0]]
+            value = args[plain_int(body[0])]
+            if value is None:
+                raise ValueError("an argument the call changed came back as itself")
             return value if len(body) == 1 else value[body[1]]
         if tag == "function" and type(body) is str and body.isidentifier():
             return StudentFunction(self, body)
         raise ValueError(f"unknown tag {tag!r}")
+
+
+def plain_int(value):
+    if type(value) is not int:
+        raise ValueError(f"not an integer: {value!r}")
+    return value
+
+
+def plain_number(value):
+    if type(value) not in (int, float):
+        raise ValueError(f"not a number: {value!r}")
+    return value
 
 
 class Pickler(cloudpickle.Pickler):
@@ -174,49 +197,10 @@ class Pickler(cloudpickle.Pickler):
         return ("student", obj.__name__) if isinstance(obj, StudentFunction) else None
 
 
-def read_json(path):
-    with open_plain_file(path) as file:
-        return json.load(file)
-
-
-def load_array(folder, name):
-    if type(name) is not str or not REPLY_FILE.fullmatch(name):
-        raise ValueError(f"not a reply file: {name!r}")
-    with open_plain_file(os.path.join(folder, name)) as file:
-        return np.load(file, allow_pickle=False)
-
-
-def open_plain_file(path):
-    """Open a regular file the student's kernel wrote, never following a link it planted."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    info = os.fstat(descriptor)
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ARRAY_BYTES:
-        os.close(descriptor)
-        raise ValueError(f"{os.path.basename(path)} is not a regular file of at most {MAX_ARRAY_BYTES} bytes")
-    return os.fdopen(descriptor, "rb")
-
-
-def reflect(trusted, after):
-    """Change an argument in place as the student's function changed its copy, so the checks
-    that an argument was left alone see what a normal run would have shown them. Returns what
-    the argument's place holds now: ``trusted`` itself wherever it could be changed in place."""
-    if isinstance(trusted, np.ndarray) and isinstance(after, np.ndarray) and trusted.shape == after.shape:
-        if not np.array_equal(trusted, after, equal_nan=True):
-            trusted[...] = after
-        return trusted
-    if type(trusted) is list and type(after) is list:
-        trusted[:] = [reflect(t, a) for t, a in zip(trusted, after)] + after[len(trusted):]
-        return trusted
-    if type(trusted) is dict and type(after) is dict:
-        merged = {key: reflect(trusted[key], value) if key in trusted else value for key, value in after.items()}
-        trusted.clear()
-        trusted.update(merged)
-        return trusted
-    return after
-
-
 def rebuild_exception(raised):
     """The student's exception, by class name and message (NotImplementedError as itself)."""
+    if type(raised) is not dict:
+        raised = {}
     name, message = str(raised.get("type", "Exception")), str(raised.get("message", ""))
     known = getattr(builtins, name, None)
     if isinstance(known, type) and issubclass(known, Exception):
@@ -311,26 +295,64 @@ class TrustedSide:
         self.shell = TrustedShell.instance(colors="Linux")
         self.bridge = Bridge(channel)
         self.bridge.deleted = lambda: [name for name in self.borrowed if name not in self.shell.user_ns]
-        self.setup_names, self.borrowed = set(), {}
+        course.checks.argument_changed_elsewhere = self.bridge.was_changed
+        self.reset("en", [], [])
 
-    def reset(self, exchange, language):
+    def reset(self, language, setup, interface):
+        """A new notebook: the release's set-up cells ([position, source], in order) still to run,
+        and the names of its answer cells, the only ones ever taken from the student."""
         set_language(language)
         self.shell.reset(new_session=False)
-        self.bridge.folder, self.setup_names, self.borrowed = exchange, set(), {}
+        self.own_names = set(self.shell.user_ns)   # IPython's own (In, Out, exit, ...)
+        self.pending = [(position, source) for position, source in setup]
+        self.interface, self.setup_names = set(interface), set()
+        self.state, self.borrowed = {}, {}
         return []
 
-    def setup(self, source):
-        self.setup_names |= names_used(source)   # what the given helpers may call, for every test
+    def test(self, source, position):
+        self._restore()
+        wanted = self.interface & (self.setup_names | names_used(source) |
+                                   {name for _, cell in self._due(position) for name in names_used(cell)})
+        try:
+            self.borrowed = self.bridge.describe(wanted - set(self.state)) if wanted else {}
+        except StudentSideError as exc:
+            return [error_output("StudentSideError", f"{exc}; this test was not run")]
+        for name, value in self.borrowed.items():
+            self.shell.user_ns.setdefault(name, value)
+        for due in self._due(position):
+            self.pending.remove(due)
+            self.setup_names |= names_used(due[1])   # what the given helpers may call, for every test
+            for output in self.shell.run(due[1]):
+                if output["output_type"] == "error":   # the instructor's to see, in the grader's log
+                    print(f"set-up cell {due[0]} failed on the trusted side: {output['ename']}: "
+                          f"{output['evalue']}", file=sys.stderr)
+            self.state = {name: private_copy(value) for name, value in self.shell.user_ns.items()
+                          if name not in self.own_names and self.borrowed.get(name, self) is not value}
+        self.bridge.changed = []
         return self.shell.run(source)
 
-    def test(self, source):
-        for name, value in self.borrowed.items():    # fetched afresh for every test
-            if self.shell.user_ns.get(name) is value:
-                del self.shell.user_ns[name]
-        wanted = (self.setup_names | names_used(source)) - set(self.shell.user_ns) - set(dir(builtins))
-        self.borrowed = self.bridge.describe(wanted) if wanted else {}
-        self.shell.user_ns.update(self.borrowed)
-        return self.shell.run(source)
+    def _due(self, position):
+        """The set-up cells still to run before a test at ``position`` (None: after them all)."""
+        return [(p, cell) for p, cell in self.pending if position is None or p < position]
+
+    def _restore(self):
+        """The namespace as the set-up left it: names a test defined are gone, the set-up's are fresh."""
+        user_ns = self.shell.user_ns
+        for name in [name for name in user_ns if name not in self.own_names]:
+            del user_ns[name]
+        user_ns.update({name: private_copy(value) for name, value in self.state.items()})
+
+
+def private_copy(value):
+    """A copy a test may change without changing the next test's (functions and modules as they are)."""
+    try:
+        return copy.deepcopy(value)
+    except Exception:   # noqa: BLE001 (modules and other objects that cannot be copied)
+        return value
+
+
+def error_output(ename, evalue):
+    return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": [f"{ename}: {evalue}"]}
 
 
 def names_used(source):
@@ -374,15 +396,16 @@ class Channel:
 
 
 def main():
+    _, memory_limit = sys.argv
+    resource.setrlimit(resource.RLIMIT_AS, (int(memory_limit), int(memory_limit)))
     channel = Channel()
     side = TrustedSide(channel)
     while True:
         request = channel.receive()
-        op = request["op"]
-        if op == "reset":
-            outputs = side.reset(request["exchange"], request["language"])
+        if request["op"] == "reset":
+            outputs = side.reset(request["language"], request["setup"], request["interface"])
         else:
-            outputs = getattr(side, op)(request["source"])
+            outputs = side.test(request["source"], request["position"])
         channel.send({"op": "done", "outputs": outputs, "execution_count": side.shell.execution_count - 1})
 
 

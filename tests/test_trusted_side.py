@@ -1,9 +1,13 @@
-"""The two halves of grading that meet in the exchange folder: what the student's kernel encodes
-(grader/student_side.py) comes back on the trusted side (grader/trusted.py) as the same plain
-data, and anything else (a planted link, a forged or malformed reply) reads as a value that fails
-its check, never as an error of the grader. Plus nbgrader's partial credit, graded for real."""
+"""The two halves of grading that meet over the kernel's messaging: what the student's kernel
+encodes (grader/student_side.py) comes back on the trusted side (grader/trusted.py) as the same
+plain data, and anything else (a forged or malformed reply) reads as a value that fails its
+check, never as an error of the grader. Plus nbgrader's partial credit, graded for real."""
 
+import collections
 import copy
+import decimal
+import enum
+import fractions
 import json
 import shutil
 import subprocess
@@ -14,6 +18,7 @@ import numpy as np
 import pytest
 
 from conftest import copy_course, nbgrader
+import course.checks
 from course.checks import check
 from grader import student_side, trusted
 from grader.gradebook import cell_grades
@@ -22,20 +27,18 @@ from grader.gradebook import cell_grades
 class FakeChannel:
     """Stands for the grader: serves each request with student_side's server, in this process."""
 
-    def __init__(self, folder, namespace):
-        self.serve = student_side.make_server(str(folder), namespace)
+    def __init__(self, namespace):
+        self.serve, self.reply = student_side.make_server(namespace)
 
     def ask(self, message):
-        self.serve(message["seq"])
-        return {"status": "ok"}
+        self.serve(message["request"])
+        return {"status": "ok", "reply": self.reply()}
 
 
 @pytest.fixture
-def bridge(tmp_path):
+def bridge():
     def make(**namespace):
-        bridge = trusted.Bridge(FakeChannel(tmp_path, namespace))
-        bridge.folder = str(tmp_path)
-        return bridge
+        return trusted.Bridge(FakeChannel(namespace))
     return make
 
 
@@ -60,16 +63,42 @@ def test_a_result_that_is_an_argument_comes_back_as_that_argument(bridge):
     assert side.call("fresh", (x,), {}) is not x
 
 
-def test_an_argument_changed_in_place_is_changed_here_too_and_the_check_says_so(bridge):
+def test_honest_values_of_other_kinds_come_back_as_the_value_they_stand_for(bridge):
+    Pair = collections.namedtuple("Pair", "w b")
+    counts = collections.defaultdict(int, {"a": 1})
+    values = {"defaultdict": (counts, {"a": 1}), "OrderedDict": (collections.OrderedDict(a=1), {"a": 1}),
+              "namedtuple": (Pair(np.ones(2), 0.5), (np.ones(2), 0.5)), "range": (range(1, 7, 2), range(1, 7, 2)),
+              "Fraction": (fractions.Fraction(1, 3), fractions.Fraction(1, 3)),
+              "Decimal": (decimal.Decimal("0.1"), decimal.Decimal("0.1")), "complex": (1 + 2j, 1 + 2j),
+              "IntEnum": (enum.IntEnum("E", "ONE")(1), 1), "np.str_": (np.str_("AND"), "AND"),
+              "np.bool_": (np.bool_(True), np.bool_(True)), "np.float16": (np.float16(0.5), np.float16(0.5)),
+              "np.uint8": (np.uint8(7), np.uint8(7)), "np.complex64": (np.complex64(1j), np.complex64(1j))}
+    side = bridge(**{name: (lambda v=value: v) for name, (value, _) in values.items()})
+    for name, (_, expected) in values.items():
+        got = side.call(name, (), {})
+        assert type(got) is type(expected) and repr(got) == repr(expected), (name, got)
+
+
+def test_an_argument_changed_in_place_is_reported_and_this_sides_object_left_alone(bridge, monkeypatch):
     def double_in_place(x):
         x *= 2
         return x
 
-    side = bridge(double_in_place=double_in_place)
-    x = np.array([1.0, 2.0])
+    def scale_params(params):
+        params["W"] *= 3
+        return params["W"]
+
+    side = bridge(double_in_place=double_in_place, scale_params=scale_params)
+    monkeypatch.setattr(course.checks, "argument_changed_elsewhere", side.was_changed)   # as TrustedSide does
+    x, params = np.array([1.0, 2.0]), {"W": np.ones(2)}
     with pytest.raises(AssertionError, match="changed its argument number 1 in place"):
         check(trusted.StudentFunction(side, "double_in_place"), x, expect=[2.0, 4.0], why="doubles")
-    assert x.tolist() == [2.0, 4.0]
+    assert x.tolist() == [1.0, 2.0]
+    wrapped = trusted.StudentFunction(side, "scale_params")   # called inside a helper of the test's
+    with pytest.raises(AssertionError, match="changed its argument number 1 in place"):
+        check(lambda p: wrapped(p), params, expect=[3.0, 3.0], why="triples")
+    got = wrapped(params)
+    assert params["W"].tolist() == [1.0, 1.0] and got.tolist() == [3.0, 3.0] and got is not params["W"]
 
 
 def test_what_cannot_be_sent_back_fails_its_check_with_the_students_repr(bridge):
@@ -99,7 +128,7 @@ def test_exceptions_come_back_by_class_and_message(bridge):
         check(trusted.StudentFunction(side, "broken"), 1.0, expect=1.0, why="-")
 
 
-def test_functions_go_by_value_one_way_and_stand_ins_by_name(bridge, tmp_path):
+def test_functions_go_by_value_one_way_and_stand_ins_by_name(bridge):
     def apply(f, x):
         return f(x)
 
@@ -107,14 +136,13 @@ def test_functions_go_by_value_one_way_and_stand_ins_by_name(bridge, tmp_path):
     offset = 10.0
     assert side.call("apply", (lambda x: x + offset, 1.0), {}) == 11.0
     assert side.call("apply", (trusted.StudentFunction(side, "square"), 3.0), {}) == 9.0
-    assert list(tmp_path.iterdir()) == [], "every request and reply is removed"
 
 
 def test_a_name_the_test_deleted_is_gone_while_the_students_function_runs(bridge):
     namespace = {"squares": lambda n: [i * i for i in range(1, n + 1)]}
     exec("def sum_of_squares(n):\n    return sum(squares(n))", namespace)
     side = bridge()
-    side.channel.serve = student_side.make_server(side.folder, namespace)   # the function's own globals
+    side.channel.serve, side.channel.reply = student_side.make_server(namespace)   # the function's own globals
     side.deleted = lambda: ["squares"]
     with pytest.raises(NameError):
         side.call("sum_of_squares", (3,), {})
@@ -137,27 +165,36 @@ def test_constants_are_fetched_and_missing_names_left_undefined(bridge):
 
 @pytest.mark.parametrize("reply", [
     {"value": {"array": "../../etc/passwd"}},
-    {"value": {"array": "reply-1-1.npy"}},                      # a link to a file of the grader's
+    {"value": {"array": "k05VTVBZAQB2AHsnZGVzY3InOiAnPGY4JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDEwMDAwMDAwMDAsKX0="}},
     {"value": {"nonsense": 1}},
     {"value": {"list": [1], "tuple": [2]}},
     {"value": {"arg": [5]}},
+    {"value": {"arg": [0]}},                                    # an argument the call changed
     {"value": {"dict": [[{"list": []}, 1]]}},                  # an unhashable key
+    {"value": {"range": [0, 10 ** 30, "x"]}},
+    {"value": {"decimal": "1" * 5000}},
     {"value": json.loads("[" * 200 + "]" * 200)},
-])
-def test_a_forged_or_malformed_reply_reads_as_a_value_that_fails(bridge, tmp_path, reply):
-    secret = tmp_path.parent / "secret.npy"
-    np.save(secret, np.array([42.0]))
-
-    def forge(seq):
-        (tmp_path / f"reply-{seq}-1.npy").symlink_to(secret)
-        (tmp_path / f"reply-{seq}.json").write_text(json.dumps(reply).replace("reply-1-1", f"reply-{seq}-1"))
-
+], ids=["not base64", "a header for a huge array", "unknown tag", "two tags", "no such argument",
+        "a changed argument", "unhashable key", "bad range", "long decimal", "deep"])
+def test_a_forged_or_malformed_reply_reads_as_a_value_that_fails(bridge, reply):
     side = bridge()
-    side.channel.serve = forge
-    got = side.call("anything", (), {})
+    side.channel.ask = lambda message: {"status": "ok", "reply": json.dumps({**reply, "changed": [0]})}
+    got = side.call("anything", (np.ones(2),), {})
     assert isinstance(got, trusted.Unencodable), got
     with pytest.raises(AssertionError):
         check(lambda: got, expect=42.0, why="-")
+
+
+@pytest.mark.parametrize("answer", [{"status": "ok", "reply": "not json"}, {"status": "failed", "message": "x"},
+                                    {"status": "ok", "reply": "[1, 2]"}])
+def test_a_broken_student_side_is_a_clear_error_of_the_test_not_of_the_grader(bridge, answer):
+    side = bridge()
+    side.channel.ask = lambda message: answer
+    if answer.get("reply") == "[1, 2]":   # not a reply at all: nothing came back
+        assert side.call("anything", (), {}) is None
+        return
+    with pytest.raises(trusted.StudentSideError):
+        side.describe({"sigmoid"})
 
 
 def test_names_used_are_those_read_before_assigned():
@@ -165,20 +202,46 @@ def test_names_used_are_those_read_before_assigned():
     assert trusted.names_used("not python (") == set()
 
 
-def test_the_trusted_process_answers_like_a_kernel(tmp_path):
-    requests = [{"op": "reset", "exchange": str(tmp_path), "language": "en"},
-                {"op": "setup", "source": "import numpy as np\nfrom course.checks import check"},
-                {"op": "test", "source": "print('checked')\n1 / 0"},
-                {"op": "test", "source": "check(np.sqrt, 4.0, expect=2.0, why='-')\n1.5"}]
-    done = subprocess.run([sys.executable, "-m", "grader.trusted"], input="".join(json.dumps(r) + "\n" for r in requests),
-                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+def run_trusted_process(requests, cwd, memory=3 * 1024 ** 3):
+    done = subprocess.run([sys.executable, "-m", "grader.trusted", str(memory)], cwd=cwd, capture_output=True,
+                          text=True, timeout=120, input="".join(json.dumps(r) + "\n" for r in requests))
     replies = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [r["op"] for r in replies] == ["done"] * 4, done.stderr
-    printed, error = replies[2]["outputs"]
+    assert [r["op"] for r in replies] == ["done"] * len(requests), done.stderr
+    return replies
+
+
+def test_the_trusted_process_answers_like_a_kernel(tmp_path):
+    setup = [[1, "import numpy as np\nfrom course.checks import check"]]
+    replies = run_trusted_process([{"op": "reset", "language": "en", "setup": setup, "interface": []},
+                                   {"op": "test", "source": "print('checked')\n1 / 0", "position": 2},
+                                   {"op": "test", "source": "check(np.sqrt, 4.0, expect=2.0, why='-')\n1.5",
+                                    "position": 3}], tmp_path)
+    printed, error = replies[1]["outputs"]
     assert printed == {"output_type": "stream", "name": "stdout", "text": "checked\n"}
     assert error["output_type"] == "error" and error["ename"] == "ZeroDivisionError" and error["traceback"]
-    assert replies[3]["outputs"] == [{"output_type": "execute_result", "data": {"text/plain": "1.5"},
-                                      "metadata": {}, "execution_count": replies[3]["execution_count"]}]
+    assert replies[2]["outputs"] == [{"output_type": "execute_result", "data": {"text/plain": "1.5"},
+                                      "metadata": {}, "execution_count": replies[2]["execution_count"]}]
+
+
+def test_each_test_starts_from_the_set_up_of_the_release_in_its_order(tmp_path):
+    """Set-up cells run before the first test that follows them in the release, wherever the
+    submission put that test; what a test defines or changes is gone for the next one."""
+    setup = [[0, "import numpy as np\nP = {'W': np.ones(2)}"], [5, "LATER = 'the data cell'"]]
+    tests = ["P['W'] *= 100\nmine = 1\nprint(P['W'].sum(), 'LATER' in globals())",
+             "print(P['W'].sum(), 'mine' in globals(), 'LATER' in globals())",
+             "print(LATER)"]
+    replies = run_trusted_process([{"op": "reset", "language": "en", "setup": setup, "interface": []}]
+                                  + [{"op": "test", "source": source, "position": position}
+                                     for source, position in zip(tests, [3, 4, 6])], tmp_path)
+    assert [r["outputs"][0]["text"] for r in replies[1:]] == ["200.0 False\n", "2.0 False False\n",
+                                                               "the data cell\n"]
+
+
+def test_the_trusted_process_is_refused_more_memory_than_its_limit(tmp_path):
+    replies = run_trusted_process([{"op": "reset", "language": "en", "setup": [], "interface": []},
+                                   {"op": "test", "source": "import numpy as np\nnp.ones((1 << 17, 1 << 14))",
+                                    "position": None}], tmp_path, memory=1024 ** 3)
+    assert replies[1]["outputs"][0]["ename"] == "MemoryError"
 
 
 PARTIAL_CREDIT = '''def half(x):

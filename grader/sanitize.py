@@ -1,0 +1,114 @@
+"""Submissions are shown, never run, in the instructor's pages.
+
+nbconvert keeps HTML as written, and nbgrader's formgrader and feedback pages render a
+submission's markdown cells and outputs with it: a `<script>`, an `onerror=` or a `javascript:`
+link in a student's notebook would run in the instructor's browser, with the instructor's Jupyter
+session (read `source/`, change grades, start kernels). `ShowNotRun` runs last in autograde (and
+again before feedback), so the autograded notebook that every one of those pages reads holds
+nothing that runs:
+
+- a markdown or raw cell whose HTML, as nbconvert renders it, has an element, attribute or link
+  that can run code is shown as text instead (in a code block, with a note that says why);
+  every other cell is left exactly as the student wrote it (math, images, tables, links);
+- outputs keep plain text, PNG and JPEG images and LaTeX; HTML, Markdown and SVG outputs are
+  kept when they hold nothing that runs; JavaScript, widget views and anything else are dropped
+  (the plain-text form stays);
+- the notebook's saved widget state (which pulls scripts into the page) is dropped.
+"""
+
+import re
+from html.parser import HTMLParser
+
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
+from nbconvert.preprocessors import Preprocessor
+
+SAFE_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
+    "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var",
+    # matplotlib's and other libraries' SVG
+    "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan", "defs",
+    "clippath", "use", "title", "desc", "metadata", "lineargradient", "radialgradient", "stop", "symbol", "pattern",
+    "mask", "marker",
+}
+URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "background", "poster", "srcset", "data"}
+SAFE_SCHEMES = {"http", "https", "mailto"}
+SAFE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);", re.IGNORECASE)
+SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+MATH_LINK = re.compile(r"\\href\s*\{([^}]*)\}")
+SAFE_OUTPUTS = {"text/plain", "image/png", "image/jpeg", "text/latex"}
+CHECKED_OUTPUTS = {"text/html": lambda text: text, "image/svg+xml": lambda text: text,
+                   "text/markdown": markdown2html_mistune}
+
+
+class Hazards(HTMLParser):
+    """What in a piece of HTML could run code in the browser (a list of short descriptions)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in SAFE_TAGS:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{name}=")
+            elif name in URL_ATTRIBUTES and not safe_url(value or ""):
+                self.found.append(f"{name}={value[:40]!r}")
+
+    handle_startendtag = handle_starttag
+
+
+def safe_url(url):
+    """A link or source that cannot run code: http(s), mailto, a relative link, an image as data."""
+    compact = re.sub(r"[\x00-\x20]", "", url).lower()   # browsers ignore these inside a scheme
+    if SAFE_DATA.match(compact):
+        return True
+    scheme = SCHEME.match(compact)
+    return scheme is None or scheme.group(1) in SAFE_SCHEMES
+
+
+def hazards(html):
+    parser = Hazards()
+    parser.feed(html)
+    parser.close()
+    # MathJax turns \href{url}{text} in a formula into a link of its own
+    return parser.found + [f"\\href{{{url[:40]}}}" for url in MATH_LINK.findall(html) if not safe_url(url)]
+
+
+def as_text(source, found):
+    """Markdown that shows ``source`` as text, and says why."""
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", source)), default=0))
+    return (f"*This cell held HTML that would run in the grader's browser ({', '.join(sorted(set(found)))}); "
+            f"it is shown as text.*\n\n{fence}\n{source}\n{fence}")
+
+
+class ShowNotRun(Preprocessor):
+    """Make a submission safe to render for the instructor (see the module's doc)."""
+
+    def preprocess(self, nb, resources):
+        nb.metadata.pop("widgets", None)
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type in ("markdown", "raw"):
+            found = hazards(markdown2html_mistune(cell.source) if cell.cell_type == "markdown" else cell.source)
+            if found:
+                cell.cell_type, cell.source = "markdown", as_text(cell.source, found)
+                cell.pop("attachments", None)
+                cell.metadata.pop("raw_mimetype", None)
+                cell.metadata.pop("format", None)
+        for output in cell.get("outputs", []):
+            if "data" in output:
+                output.data = {kind: value for kind, value in output.data.items() if shown(kind, value)}
+                output.data.setdefault("text/plain", "(an output the grader does not show)")
+        return cell, resources
+
+
+def shown(kind, value):
+    if kind in SAFE_OUTPUTS:
+        return True
+    render = CHECKED_OUTPUTS.get(kind)
+    return render is not None and isinstance(value, str) and not hazards(render(value))
