@@ -129,7 +129,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._scratch = None       # host folder holding the kernel's sockets and connection file
         self._uid_lock = None      # open lock file claiming a uid while the kernel lives
         self._uid = None
-        self._workdir = None       # the submission folder, handed to the kernel's uid meanwhile
+        self._workdir = None       # the submission folder, the kernel's working folder meanwhile
+        self._owner = None         # its owner, when it was handed to the kernel's uid
         if self.enabled:
             self.transport = "ipc"
             self.cache_ports = False
@@ -162,6 +163,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if os.geteuid() == 0:
             self._claim_uid()
             self._give_to_kernel(workdir)
+        self._workdir = workdir
         kw["cwd"] = str(workdir)
         kw["env"] = self._kernel_env(kw.get("env", {}))
         return [bwrap, *self._bwrap_args(workdir), "--", *self._limits(), *self._kernel_cmd(cmd)], kw
@@ -271,23 +273,27 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def _give_to_kernel(self, workdir):
         self._owner = workdir.stat()
-        self._workdir = workdir
         cache = self._scratch / "matplotlib"
         for path in (self._scratch, workdir, Path(self.connection_file), cache, *cache.iterdir()):
             os.chown(path, self._uid, self._uid)
 
     def _take_back(self):
-        """Return the submission folder (and what the kernel wrote in it) to its owner."""
+        """The submission folder back from the kernel: every link, pipe or socket it left there
+        removed (nbgrader then sets permissions on each file it finds, following links), and
+        what it wrote returned to the folder's owner."""
         if self._workdir is None or not self._workdir.exists():
             return
-        owner = (self._owner.st_uid, self._owner.st_gid)
         for folder, dirs, files in os.walk(self._workdir):
             for name in [*dirs, *files]:
                 path = os.path.join(folder, name)
-                if os.lstat(path).st_uid == self._uid:
-                    os.chown(path, *owner, follow_symlinks=False)
-        os.chown(self._workdir, *owner)
-        self._workdir = None
+                info = os.lstat(path)
+                if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+                    os.unlink(path)
+                elif self._owner is not None and info.st_uid == self._uid:
+                    os.chown(path, self._owner.st_uid, self._owner.st_gid, follow_symlinks=False)
+        if self._owner is not None:
+            os.chown(self._workdir, self._owner.st_uid, self._owner.st_gid)
+        self._workdir = self._owner = None
 
     # -- clean-up ---------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ import re
 from html.parser import HTMLParser
 
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
-from nbconvert.preprocessors import Preprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 SAFE_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
@@ -36,6 +36,7 @@ URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "backgrou
 SAFE_SCHEMES = {"http", "https", "mailto"}
 SAFE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);", re.IGNORECASE)
 SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+CODE = re.compile(r"<(code|pre)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 MATH_LINK = re.compile(r"\\href\s*\{([^}]*)\}")
 SAFE_OUTPUTS = {"text/plain", "image/png", "image/jpeg", "text/latex"}
 CHECKED_OUTPUTS = {"text/html": lambda text: text, "image/svg+xml": lambda text: text,
@@ -74,18 +75,20 @@ def hazards(html):
     parser = Hazards()
     parser.feed(html)
     parser.close()
-    # MathJax turns \href{url}{text} in a formula into a link of its own
-    return parser.found + [f"\\href{{{url[:40]}}}" for url in MATH_LINK.findall(html) if not safe_url(url)]
+    # MathJax turns \href{url}{text} in a formula (never in code) into a link of its own
+    text = CODE.sub("", html)
+    return parser.found + [f"\\href{{{url[:40]}}}" for url in MATH_LINK.findall(text) if not safe_url(url)]
 
 
 def as_text(source, found):
     """Markdown that shows ``source`` as text, and says why."""
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", source)), default=0))
-    return (f"*This cell held HTML that would run in the grader's browser ({', '.join(sorted(set(found)))}); "
-            f"it is shown as text.*\n\n{fence}\n{source}\n{fence}")
+    named = ", ".join(f"``{item.replace('`', '')}``" for item in sorted(set(found)))
+    return f"*This cell held HTML that would run in the grader's browser ({named}); it is shown as text.*\n\n" \
+           f"{fence}\n{source}\n{fence}"
 
 
-class ShowNotRun(Preprocessor):
+class ShowNotRun(NbGraderPreprocessor):
     """Make a submission safe to render for the instructor (see the module's doc)."""
 
     def preprocess(self, nb, resources):

@@ -104,25 +104,60 @@ class _Anything:
 __import__ = get_ipython = getattr = compile = exec = eval = _Anything()
 """
 FORGE_THE_BRIDGE = WRONG_SIGMOID + """
-import json, sys
+import base64, json
 
 # reach the grader's half in this kernel and forge every answer sigmoid gives (0.5, from the
 # visible test): all the forgery can change is this student's own results
 _bridge = next(k for k in ().__class__.__base__.__subclasses__() if k.__name__.startswith("GraderBridge"))
-_serve = _bridge.serve
+_serve, _reply, _asked_for_sigmoid = _bridge.serve, _bridge.reply, [False]
 
-def _forged(seq):
-    _serve(seq)
-    folder = _bridge.folder
-    with open(f"{folder}/request-{seq}.pkl", "rb") as file:
-        request = file.read()
-    asked_for_sigmoid = b"sigmoid" in request and b"describe" not in request
-    if asked_for_sigmoid:
-        with open(f"{folder}/reply-{seq}.json", "w") as file:
-            json.dump({"value": 0.5, "args": [], "stdout": "", "stderr": ""}, file)
+def _forged_serve(request):
+    asked = base64.b64decode(request)
+    _asked_for_sigmoid[0] = b"sigmoid" in asked and b"describe" not in asked
+    _serve(request)
 
-_bridge.serve = staticmethod(_forged)
+def _forged_reply():
+    if _asked_for_sigmoid[0]:
+        return json.dumps({"value": 0.5, "changed": [], "stdout": "", "stderr": ""})
+    return _reply()
+
+_bridge.serve, _bridge.reply = staticmethod(_forged_serve), staticmethod(_forged_reply)
 """
+# The routes of issue 22, each with the wrong sigmoid (scoring what `wrong-sigmoid` scores) or
+# breaking only what it must. A check that passes everything, for the trusted side to borrow:
+PASSING_CHECK = "\n\ndef check(*args, **kwargs):\n    return None\n"
+# ... a result too large to read back (107 MB of base64, over the grader's 64 MB)
+HUGE_RESULT = "def sigmoid(x):\n    return np.zeros(10 ** 7)\n"
+# ... the grader's half in this kernel broken before the tests look up its names
+BREAK_THE_BRIDGE = """
+_bridge = next(k for k in ().__class__.__base__.__subclasses__() if k.__name__.startswith("GraderBridge"))
+_bridge.serve = _bridge.reply = None
+"""
+# ... links and a named pipe wherever the kernel can write that the grader might look: its working
+# folder, its sockets' folder (beside the connection file) under the old exchange's file names
+PLANT_LINKS = """
+import os
+from ipykernel.connect import get_connection_file
+
+for folder in (".", os.path.dirname(get_connection_file())):
+    for seq in range(1, 40):
+        for name in (f"request-{seq}.pkl", f"reply-{seq}.json", f"reply-{seq}-1.npy"):
+            target = os.path.join(folder, name)
+            if not os.path.lexists(target):
+                os.symlink(CANARY, target)
+    os.mkfifo(os.path.join(folder, "reply-1000.json"))
+os.replace(get_connection_file(), get_connection_file() + ".saved")
+os.symlink(CANARY, get_connection_file())
+"""
+CANARY = "/tmp/grader-canary-do-not-touch.txt"
+UNMARK, MOVE_TO_TOP, TOP = "unmark", "move to the top", "new cells at the top"   # test_sandbox.py writes it and checks it afterwards
+# ... HTML that would run in the instructor's browser, in a markdown cell and in an output
+SCRIPT_IN_MARKDOWN = ('<script>fetch("/formgrader/api/grade?planted=1", {method: "PUT"})</script>\n'
+                      '<img src="x" onerror="fetch(\'/api/contents?planted=2\')">\n\n'
+                      '[a link](javascript:fetch("/api/kernels?planted=3",{method:"POST"}))')
+SCRIPT_IN_OUTPUT = ("from IPython.display import HTML, Javascript, display\n"
+                    "display(HTML('<img src=\"x\" onerror=\"fetch(\\'/api/contents?planted=4\\')\">'))\n"
+                    "display(Javascript('fetch(\"/api/contents?planted=5\")'))\n")
 
 
 class Listener:
@@ -158,6 +193,12 @@ def bad_cases(reference):
     cases["edited-test"] = ({"relu": WRONG_RELU, "test_relu": 'print("✔ relu passes the checks")\n'},
                             ["relu"], {})
     cases["deleted-test"] = ({"sigmoid": WRONG_SIGMOID, "test_sigmoid": None}, ["sigmoid"], {})
+    # the set-up cell unmarked (a plain cell now, so editable) or the test moved above it: the
+    # trusted side still runs the release's set-up, and takes `check` from nobody
+    cases["setup-unmarked"] = ({"sigmoid": WRONG_SIGMOID, "setup": (UNMARK, PASSING_CHECK)}, ["sigmoid"], {})
+    cases["test-above-setup"] = ({"sigmoid": WRONG_SIGMOID, "test_sigmoid": (MOVE_TO_TOP, ""),
+                                  TOP: [("code", "import numpy as np\n\n" + WRONG_SIGMOID + PASSING_CHECK)]}, ["sigmoid"], {})
+    cases["script-in-markdown"] = ({TOP: [("markdown", SCRIPT_IN_MARKDOWN), ("code", SCRIPT_IN_OUTPUT)]}, [], {})
     return cases
 
 
@@ -209,18 +250,40 @@ def _single_changes(reference):
         "rewrite-check-code": ("sigmoid", REWRITE_CHECK_CODE, ["sigmoid"], {}),
         "shadow-grader-names": ("sigmoid", SHADOW_GRADER_NAMES, ["sigmoid"], {}),
         "forge-the-bridge": ("sigmoid", FORGE_THE_BRIDGE, ["sigmoid"], {}),
+        "huge-result": ("sigmoid", HUGE_RESULT, ["sigmoid"], {}),
+        "break-the-bridge": ("tanh", tanh + BREAK_THE_BRIDGE, ["tanh", "relu", "SIGMOID_CHANGE", "NEGATIVE_OUTPUT",
+                                                              "perceptron"], {}),
+        "plant-links": ("sigmoid", sigmoid + f"\nCANARY = {CANARY!r}\n" + PLANT_LINKS, [], {}),
     }
 
 
 def build(release, reference):
-    """student -> (notebook, extra files) for every bad case."""
+    """student -> (notebook, extra files) for every bad case.
+
+    A change replaces a cell's source, deletes the cell (None), strips its nbgrader metadata and
+    adds to its source ((UNMARK, more)) or moves it to the top ((MOVE_TO_TOP, "")); TOP lists
+    new cells (kind, source) put above everything."""
     built = {}
     for student, (changes, _, files) in bad_cases(reference).items():
         notebook = fill_in(release, reference)
         notebook.cells = [c for c in notebook.cells if changes.get(grade_id(c), "") is not None]
-        for cell in notebook.cells:
-            if grade_id(cell) in changes:
-                cell.source = changes[grade_id(cell)]
+        moved = []
+        for cell in list(notebook.cells):
+            change = changes.get(grade_id(cell))
+            if isinstance(change, tuple) and change[0] == UNMARK:
+                del cell.metadata["nbgrader"]
+                cell.metadata.pop("editable", None)
+                cell.metadata.pop("deletable", None)
+                cell.source += change[1]
+            elif isinstance(change, tuple) and change[0] == MOVE_TO_TOP:
+                notebook.cells.remove(cell)
+                moved.append(cell)
+            elif change is not None:
+                cell.source = change
+        new = [nbformat.v4.new_code_cell(source, id=f"added-{i}") if kind == "code"
+               else nbformat.v4.new_markdown_cell(source, id=f"added-{i}")
+               for i, (kind, source) in enumerate(changes.get(TOP, []))]
+        notebook.cells = new + moved + notebook.cells
         built[student] = (notebook, files)
     return built
 

@@ -22,7 +22,8 @@ SAMPLES = ROOT / "tests" / "samples" / "good"
 def cases(assignment):
     """Named submissions of one assignment: name -> (answers to fill into the release, items
     expected to score 0). The reference, answers written another way, the untouched notebook,
-    the first half answered, and one case per classic mistake ("mistake-<name>")."""
+    the first half answered, one case per classic mistake ("mistake-<name>") and one per honest
+    answer in an unusual form ("honest-<name>", full marks)."""
     reference = reference_answers(assignment)
     sample = runpy.run_path(str(ROOT / "tests" / "submissions" / f"{assignment}.py"))
     items = list(reference)
@@ -35,6 +36,8 @@ def cases(assignment):
     }
     for name, (cell, broken, code) in sample["MISTAKES"].items():
         named[f"mistake-{name}"] = ({**reference, cell: code}, broken)
+    for name, (cell, code) in sample.get("HONEST_FORMS", {}).items():
+        named[f"honest-{name}"] = ({**reference, cell: code.format(reference=reference[cell])}, [])
     return named
 
 

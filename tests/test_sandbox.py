@@ -10,6 +10,7 @@ that they really cheat.
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -17,11 +18,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bad_samples import ASSIGNMENT, BAD_SAMPLES, LISTENER_PORT, Listener, bad_cases, build, load
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+from bad_samples import ASSIGNMENT, BAD_SAMPLES, CANARY, LISTENER_PORT, Listener, bad_cases, build, load
 from conftest import SHORT_TIMEOUTS, copy_course, gradebook_row_counts, grader_command, nbgrader
 from grader.environment import course_env
 from grader.gradebook import cell_grades
 from grader.sandbox import SandboxUnavailable, private_folder
+from grader.sanitize import hazards
 from notebooks import fill_in, grade_id
 
 
@@ -57,7 +61,12 @@ RECORDED = {
     "rewrite-check-code": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
     "shadow-grader-names": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
     "forge-the-bridge": ("test_sigmoid", "AssertionError", "should be 0.880797, got 0.5"),
+    "huge-result": ("test_sigmoid", "AssertionError", "more than the 64 MB the grader reads"),
+    "break-the-bridge": ("test_tanh", "StudentSideError", "could not run this in your kernel"),
+    "setup-unmarked": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
+    "test-above-setup": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
 }
+CANARY_TEXT = "the grader must neither write nor chmod this file\n"
 # The checks in the student's own kernel, as plain nbgrader runs them (sandbox kept)
 PLAIN_NBGRADER_CHECKS = """
 from nbgrader.converters.autograde import Autograde
@@ -135,6 +144,8 @@ def orphans():
 @pytest.fixture(scope="module")
 def graded(bubblewrap, kernel, course, tmp_path_factory):
     root = make_course(course, tmp_path_factory.mktemp("sandbox") / "course", [*HONEST, *BAD])
+    Path(CANARY).write_text(CANARY_TEXT)   # what plant-links points its links at
+    os.chmod(CANARY, 0o600)
     listener = Listener(LISTENER_PORT)
     try:
         done = nbgrader("autograde", ASSIGNMENT, "--create", cwd=root)
@@ -197,6 +208,36 @@ def test_the_host_is_untouched(graded):
     shadow = outputs(root, "numpy-shadow")
     assert "fake numpy in use" not in str(shadow)
     assert (root / "autograded" / "numpy-shadow" / ASSIGNMENT / "numpy.py").exists()  # it was there
+
+
+@pytest.mark.slow
+def test_links_and_pipes_planted_by_a_kernel_are_never_followed(graded):
+    """plant-links left links to a host file, and a named pipe, in every folder its kernel could
+    write, under the names the grader once used, and replaced its connection file with a link:
+    the run finished (the fixture), every other student was graded, the file is untouched."""
+    root, _, _ = graded
+    assert scores(root)["plant-links"] == expected([])
+    assert not Path(CANARY).is_symlink() and Path(CANARY).read_text() == CANARY_TEXT
+    assert stat.S_IMODE(os.stat(CANARY).st_mode) == 0o600   # nbgrader chmods each file it finds
+    leftovers = [p for p in (root / "autograded" / "plant-links").rglob("*") if p.is_symlink() or p.is_fifo()]
+    assert leftovers == []
+
+
+@pytest.mark.slow
+def test_a_submission_is_shown_never_run_in_the_instructors_pages(graded):
+    """Markdown and outputs that would run script in formgrader or feedback are shown as text."""
+    root, _, _ = graded
+    notebook = nbformat.read(root / "autograded" / "script-in-markdown" / ASSIGNMENT / release_path.name, 4)
+    shown = notebook.cells[0].source
+    assert shown.startswith("*This cell held HTML that would run") and "<script>" in shown
+    assert not hazards(markdown2html_mistune(shown))
+    data = [output.get("data", {}) for output in notebook.cells[1].outputs]
+    assert data and all(set(d) == {"text/plain"} for d in data), data
+    done = nbgrader("generate_feedback", ASSIGNMENT, "--student", "script-in-markdown", "--force", cwd=root)
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = (root / "feedback" / "script-in-markdown" / ASSIGNMENT / "perceptron.html").read_text()
+    for payload in ('<script>fetch("/formgrader', 'onerror="fetch', 'href="javascript:', "planted=5"):
+        assert payload not in page
 
 
 @pytest.mark.slow

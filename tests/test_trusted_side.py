@@ -17,11 +17,14 @@ import nbformat
 import numpy as np
 import pytest
 
-from conftest import copy_course, nbgrader
+from nbgrader.coursedir import CourseDirectory
+
+from conftest import ROOT, copy_course, nbgrader
 import course.checks
 from course.checks import check
 from grader import student_side, trusted
 from grader.gradebook import cell_grades
+from grader.plan import ReleaseMissing, plan_for
 
 
 class FakeChannel:
@@ -282,3 +285,16 @@ def test_partial_credit_a_test_cell_returns_is_recorded(bubblewrap, kernel, cour
               if g.assignment == "partial"}
     assert scores == {"right": 4.0, "floor": 3.0}   # 1 // 2 = 0, not 0.5
     shutil.rmtree(folder)
+
+
+def test_the_plan_comes_from_the_release_and_the_answer_cells(tmp_path):
+    coursedir = CourseDirectory(root=str(ROOT))
+    plan = plan_for(coursedir, "07_digits", "digits")
+    setup = {source.splitlines()[0]: position for position, source in plan.setup}
+    assert setup["# The small 2-2-3 network the checks below use: few enough numbers to follow by hand"] \
+        < plan.position("test_forward_softmax") < plan.position("test_backward_softmax")
+    assert plan.interface == ["HYPERPARAMS", "STEPS_PER_EPOCH", "accuracy", "backward_softmax", "cross_entropy",
+                              "forward_softmax", "one_hot", "train_minibatch"]
+    assert plan.position("a test the release does not have") is None
+    with pytest.raises(ReleaseMissing, match="nbgrader generate_assignment 07_digits"):
+        plan_for(CourseDirectory(root=str(tmp_path)), "07_digits", "digits")

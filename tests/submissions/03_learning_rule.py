@@ -138,3 +138,21 @@ NAND_EPOCHS = tuple(len(train_perceptron(TRUTH_INPUTS, [1, 1, 1, 0], [0.0, 0.0],
                     for eta in (0.05, 0.5))
 '''),
 }
+
+# Honest answers in a form the grader must carry across to the checks as the value they stand
+# for (issue 22): name -> (answer cell, code around the reference answer, which is {reference}).
+HONEST_FORMS = {
+    "update_weights_returns_a_namedtuple": ("update_weights", '''
+import collections
+
+{reference}
+
+Update = collections.namedtuple("Update", "w b")
+plain_update_weights = update_weights
+
+
+def update_weights(w, b, x, y, o, eta):
+    # the pair as a namedtuple: new.w and new.b, and still new[0], new[1]
+    return Update(*plain_update_weights(w, b, x, y, o, eta))
+'''),
+}

@@ -183,3 +183,20 @@ DELTA_HIDDEN = [(DELTA_OUT[0] * 0.5 + DELTA_OUT[1] * 0.7) * 0.689974 * (1 - 0.68
                 (DELTA_OUT[0] * -0.3 + DELTA_OUT[1] * 0.4) * 0.475021 * (1 - 0.475021)]
 '''),
 }
+
+# Honest answers in a form the grader must carry across to the checks as the value they stand
+# for (issue 22): name -> (answer cell, code around the reference answer, which is {reference}).
+HONEST_FORMS = {
+    "backward_returns_a_defaultdict": ("backward", '''
+import collections
+
+{reference}
+
+plain_backward = backward
+
+
+def backward(params, cache, Y):
+    # the gradients gathered in a defaultdict (a missing key would read as 0.0)
+    return collections.defaultdict(float, plain_backward(params, cache, Y))
+'''),
+}
