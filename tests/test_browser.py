@@ -16,15 +16,18 @@ Without Chromium these tests are skipped, saying how to install it; under CI the
 
 import contextlib
 import re
+import shutil
 import subprocess
 import sys
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from conftest import ROOT, notebook_path, require
+from conftest import ROOT, SHORT_TIMEOUTS, copy_course, nbgrader, notebook_path, require
+from grader.gradebook import cell_grades
 from lab import CHROMIUM_ARGS, JupyterLab, chromium_or_explain, copy_tree
 from notebooks import fill_in, reference_answers
 
@@ -138,7 +141,8 @@ def lab(chromium, tmp_path_factory):
         for target in notebook_path(root, assignment), notebook_path(root / "ko", assignment):
             nbformat.write(fill_in(nbformat.read(target, as_version=4), answers), target)
     releases = start_releases(base / "exchange", base / "course")
-    config = f"c.Exchange.root = {str(base / 'exchange')!r}\n"   # every course in it: just ours
+    config = (f"c.Exchange.root = {str(base / 'exchange')!r}\n"   # every course in it: just ours
+              f"c.CourseDirectory.root = {str(root / 'graded')!r}\n")   # formgrader's (graded by a test)
     try:
         with JupyterLab(root, base / "home", ARTIFACTS / "jupyterlab.log", nbgrader_config=config) as server:
             finish_releases(releases)
@@ -304,3 +308,37 @@ def screenshot_whole_notebook(page, panel, path):
     scroller.evaluate("el => el.scrollTo(0, 0)")
     page.screenshot(path=path)
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_hostile_submission_is_shown_never_run_in_formgrader_and_its_feedback(page, lab, course):
+    """The bad sample script-in-markdown (a markdown cell with <script>, onerror= and a
+    javascript: link, and script in its outputs), graded for real, then opened by the instructor
+    in formgrader and in its feedback page: none of its requests ever leaves the page."""
+    root = copy_course(course, lab.root / "graded", SHORT_TIMEOUTS)
+    student, assignment = "script-in-markdown", "01_perceptron"
+    shutil.copytree(ROOT / "tests" / "samples" / "bad" / student, root / "submitted" / student)
+    for step in (["autograde", assignment, "--student", student, "--create"],
+                 ["generate_feedback", assignment, "--student", student]):
+        done = nbgrader(*step, cwd=root)
+        assert done.returncode == 0, done.stderr[-3000:]
+    db_url = f"sqlite:///{root / 'gradebook.db'}"
+    grades = cell_grades(db_url)
+    with Gradebook(db_url) as gradebook:
+        submission = gradebook.find_submission_notebook("perceptron", assignment, student).id
+    feedback = root / "feedback" / student / assignment / "perceptron.html"
+    planted = []
+    context = page.context.browser.new_context()
+    viewer = context.new_page()
+    viewer.on("request", lambda request: "planted" in request.url and planted.append(request.url))
+    viewer.on("dialog", lambda dialog: planted.append(f"dialog: {dialog.message}") or dialog.dismiss())
+    try:
+        for url in (f"{lab.url}/formgrader/submissions/{submission}?token={lab.token}", feedback.as_uri()):
+            viewer.goto(url)
+            viewer.wait_for_load_state("networkidle")
+            assert "This cell held HTML that would run" in viewer.content(), url
+            name = "formgrader" if url.startswith("http") else "feedback"
+            viewer.screenshot(path=str(ARTIFACTS / f"shown-not-run-{name}.png"), full_page=True)
+    finally:
+        context.close()
+    assert planted == []
+    assert cell_grades(db_url) == grades

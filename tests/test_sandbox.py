@@ -9,6 +9,7 @@ that they really cheat.
 """
 
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -236,8 +237,8 @@ def test_a_submission_is_shown_never_run_in_the_instructors_pages(graded):
     done = nbgrader("generate_feedback", ASSIGNMENT, "--student", "script-in-markdown", "--force", cwd=root)
     assert done.returncode == 0, done.stderr[-3000:]
     page = (root / "feedback" / "script-in-markdown" / ASSIGNMENT / "perceptron.html").read_text()
-    for payload in ('<script>fetch("/formgrader', 'onerror="fetch', 'href="javascript:', "planted=5"):
-        assert payload not in page
+    live = re.compile(r"<script[^>]*>[^<]*planted|<img[^>]*onerror|href=\"javascript:", re.IGNORECASE)
+    assert "This cell held HTML that would run" in page and not live.findall(page)
 
 
 @pytest.mark.slow
