@@ -30,6 +30,7 @@ FLAGGED = {
     "rewrite-check-code": "writes .__code__",
     "shadow-grader-names": "__import__",
     "forge-the-bridge": "().__class__.__base__.__subclasses__",
+    "break-the-bridge": "().__class__.__base__.__subclasses__",
 }
 
 
