@@ -86,6 +86,7 @@ def main():
         folders = {}
         for i, (name, checkout) in enumerate(checkouts.items()):
             folders[name] = Path(tmp) / f"course{i}"
+            folders[name].mkdir()
             course(folders[name], checkout, args.calls)
         times = {name: [] for name in checkouts}
         for number in range(args.runs):

@@ -20,7 +20,6 @@ Autograde converter:
     c.Autograde.autograde_preprocessors = [...RobustExecute in place of Execute...]
 """
 
-import ast
 import atexit
 import copy
 import json
@@ -60,18 +59,18 @@ class KernelExit(Exception):
 
 
 STUDENT_SIDE_SOURCE = Path(__file__).with_name("student_side.py").read_text()
-# Runs in the student's kernel at its start: the grader's half there, a class with a random name
+# Runs in the student's kernel at its start: the grader's half there, answering comm messages of
+# a target with a random name (a comm message is the kernel's own messaging, and skips run_cell)
 STUDENT_SIDE_INSTALL = """def _grader_install():
-    import sys
     namespace = {{"__name__": "grader_student_side"}}
     exec(compile({source!r}, "grader/student_side.py", "exec"), namespace)
-    serve, reply = namespace["make_server"](get_ipython().user_ns)
-    setattr(sys, {name!r}, type({name!r}, (), {{"serve": staticmethod(serve), "reply": staticmethod(reply)}}))
+    serve = namespace["make_server"](get_ipython().user_ns)
+    def opened(comm, message):
+        comm.on_msg(lambda message: comm.send({{"reply": serve(message["content"]["data"]["request"])}}))
+    get_ipython().kernel.comm_manager.register_target({name!r}, opened)
 _grader_install()
 del _grader_install
 """
-# Finds it without looking up a single name the student could shadow
-STUDENT_SIDE = "[k for k in ().__class__.__base__.__subclasses__() if k.__name__ == {name!r}][0]"
 MiB = 1024 ** 2
 
 
@@ -269,41 +268,60 @@ class RobustExecute(Execute):
                                                      "interrupted by the grader"}
         if self._deadline is not None and time.monotonic() >= self._deadline:
             return timed_out   # no student call starts once the cell's time is up
-        reply = run_sync(self._async_call_student_side)(request)
-        if reply is None:
+        status, reply = run_sync(self._async_call_student_side)(request)
+        if status == "timeout":
             return timed_out
-        content = reply["content"]
-        if content["status"] != "ok":
-            return {"status": "failed", "message": f"{content.get('ename')}: {content.get('evalue')}"}
-        answer = content.get("user_expressions", {}).get("reply", {})
-        text = answer.get("data", {}).get("text/plain", "") if answer.get("status") == "ok" else ""
-        if len(text) > self.reply_limit:
-            return {"status": "failed", "message": f"the answer is {len(text) // MiB} MB, more than the "
-                                                   f"{self.reply_limit // MiB} MB the grader reads"}
-        try:
-            text = ast.literal_eval(text)
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
-            text = None
-        if type(text) is not str:
+        if type(reply) is not str:
             return {"status": "failed", "message": "your kernel's half of the grader gave no answer"}
-        return {"status": "ok", "reply": text}
+        if len(reply) > self.reply_limit:
+            return {"status": "failed", "message": f"the answer is {len(reply) // MiB} MB, more than the "
+                                                   f"{self.reply_limit // MiB} MB the grader reads"}
+        return {"status": "ok", "reply": reply}
 
     async def _async_call_student_side(self, request):
-        bridge = STUDENT_SIDE.format(name=self._bridge_name)
-        reply = await self._silent(f"{bridge}.serve({request!r})", {"reply": f"{bridge}.reply()"})
-        # Drop the call's status messages: left to pile up, they would all be read (and timed,
-        # by nbclient's iopub_timeout) while the next student cell waits for its output.
-        while await ensure_async(self.kc.iopub_channel.msg_ready()):
-            await ensure_async(self.kc.iopub_channel.get_msg(timeout=0))
-        return reply
+        """("ok", the reply) once the student's kernel is idle again after ``request``, or
+        ("timeout", None) when the cell's time ran out first (the call is then interrupted)."""
+        sent = self.kc.session.msg("comm_msg", {"comm_id": self._comm_id, "data": {"request": request}})
+        self.kc.shell_channel.send(sent)
+        timeout = self._get_timeout(None)
+        deadline = math.inf if timeout is None else time.monotonic() + timeout
+        reply = None
+        while (message := await self._next_message_of(sent, deadline)) is not None:
+            if message["msg_type"] == "comm_msg" and message["content"].get("comm_id") == self._comm_id:
+                reply = (message["content"].get("data") or {}).get("reply")
+            elif message["msg_type"] == "status" and message["content"].get("execution_state") == "idle":
+                return "ok", reply
+        self.log.error("A student call ran past the cell's timeout: interrupting the kernel")
+        await ensure_async(self.km.interrupt_kernel())
+        while (message := await self._next_message_of(sent, time.monotonic() + self.interrupt_grace)) is not None:
+            if message["msg_type"] == "status" and message["content"].get("execution_state") == "idle":
+                return "timeout", None
+        raise KernelStuck(f"this cell ran longer than {self.timeout} s and did not stop when interrupted")
+
+    async def _next_message_of(self, sent, deadline):
+        """The next iopub message that answers ``sent``; None once ``deadline`` passes."""
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                message = await ensure_async(self.kc.iopub_channel.get_msg(
+                    timeout=min(remaining, self.shell_timeout_interval)))
+            except Empty:
+                if not await ensure_async(self.km.is_alive()):
+                    raise DeadKernelError("the kernel died while the grader called a function in it") from None
+                continue
+            if message["parent_header"].get("msg_id") == sent["header"]["msg_id"]:
+                return message
+        return None
 
     async def async_start_new_kernel_client(self):
         kc = await super().async_start_new_kernel_client()
         self._exit_status = None
-        self._bridge_name = "GraderBridge_" + secrets.token_hex(8)
-        reply = await self._silent(STUDENT_SIDE_INSTALL.format(source=STUDENT_SIDE_SOURCE, name=self._bridge_name))
+        target = "grader_" + secrets.token_hex(8)
+        reply = await self._silent(STUDENT_SIDE_INSTALL.format(source=STUDENT_SIDE_SOURCE, name=target))
         if reply["content"]["status"] != "ok":
             self.log.warning("The grader's student side did not install: %s", reply["content"].get("evalue"))
+        self._comm_id = secrets.token_hex(16)
+        kc.shell_channel.send(kc.session.msg("comm_open", {"comm_id": self._comm_id, "target_name": target,
+                                                           "data": {}}))
         self._plan_token = object()   # a new kernel: the trusted side starts from the set-up again
         return kc
 

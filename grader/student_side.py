@@ -6,9 +6,10 @@ can change is the student's own results, and everything it hands back is plain d
 arrays as NumPy's .npy without pickles) that the trusted side (grader/trusted.py) reads with care
 and compares itself. Nothing that the trusted side knows comes here except a test's inputs.
 
-No file is involved: the grader runs ``serve(request)`` in this kernel over the kernel's own
-messaging, with the request (a pickle made by the trusted side: trusted side to student side
-only) as a base64 literal in the code, and reads the reply back as the value of ``reply()``:
+No file is involved: the grader sends each request as a comm message (the kernel's own
+messaging) to a target it registered at the kernel's start, and ``serve(request)`` answers it on
+the same comm. The request is a pickle made by the trusted side (trusted side to student side
+only), in base64:
     request   {"call": name, "args": [...], "kwargs": {...}, "hide": [...]}  or  {"describe": [names]}
     reply     JSON text: the encoded result (see `Encoder`), the positions of the arguments the
               call changed and what it printed, or {"names": {name: encoded value}}
@@ -32,8 +33,7 @@ REPR_LIMIT = 300
 
 
 def make_server(namespace):
-    """(serve, reply): the two functions the grader calls in this kernel."""
-    last = [""]
+    """The function that answers the grader's requests in this kernel: request in, JSON text out."""
 
     class Unpickler(pickle.Unpickler):
         def persistent_load(self, reference):   # a stand-in for one of the student's functions
@@ -43,7 +43,6 @@ def make_server(namespace):
             return namespace[name]
 
     def serve(encoded_request):
-        last[0] = ""
         request = Unpickler(io.BytesIO(base64.b64decode(encoded_request))).load()
         if "describe" in request:
             encoder = Encoder((), namespace)
@@ -54,12 +53,9 @@ def make_server(namespace):
                 answer = call(namespace[request["call"]], request["args"], request["kwargs"], namespace)
             finally:
                 namespace.update(hidden)
-        last[0] = json.dumps(answer)
+        return json.dumps(answer)
 
-    def reply():
-        return last[0]
-
-    return serve, reply
+    return serve
 
 
 def call(func, args, kwargs, namespace):

@@ -106,22 +106,19 @@ __import__ = get_ipython = getattr = compile = exec = eval = _Anything()
 FORGE_THE_BRIDGE = WRONG_SIGMOID + """
 import base64, json
 
-# reach the grader's half in this kernel and forge every answer sigmoid gives (0.5, from the
-# visible test): all the forgery can change is this student's own results
-_bridge = next(k for k in ().__class__.__base__.__subclasses__() if k.__name__.startswith("GraderBridge"))
-_serve, _reply, _asked_for_sigmoid = _bridge.serve, _bridge.reply, [False]
+# reach the grader's half in this kernel (the comm it answers on) and forge every answer sigmoid
+# gives (0.5, from the visible test): all the forgery can change is this student's own results
+_comm = next(c for c in get_ipython().kernel.comm_manager.comms.values() if c.target_name.startswith("grader_"))
+_answer = _comm._msg_callback
 
-def _forged_serve(request):
-    asked = base64.b64decode(request)
-    _asked_for_sigmoid[0] = b"sigmoid" in asked and b"describe" not in asked
-    _serve(request)
+def _forged(message):
+    asked = base64.b64decode(message["content"]["data"]["request"])
+    if b"sigmoid" in asked and b"describe" not in asked:
+        _comm.send({"reply": json.dumps({"value": 0.5, "changed": [], "stdout": "", "stderr": ""})})
+    else:
+        _answer(message)
 
-def _forged_reply():
-    if _asked_for_sigmoid[0]:
-        return json.dumps({"value": 0.5, "changed": [], "stdout": "", "stderr": ""})
-    return _reply()
-
-_bridge.serve, _bridge.reply = staticmethod(_forged_serve), staticmethod(_forged_reply)
+_comm.on_msg(_forged)
 """
 # The routes of issue 22, each with the wrong sigmoid (scoring what `wrong-sigmoid` scores) or
 # breaking only what it must. A check that passes everything, for the trusted side to borrow:
@@ -130,8 +127,8 @@ PASSING_CHECK = "\n\ndef check(*args, **kwargs):\n    return None\n"
 HUGE_RESULT = "def sigmoid(x):\n    return np.zeros(10 ** 7)\n"
 # ... the grader's half in this kernel broken before the tests look up its names
 BREAK_THE_BRIDGE = """
-_bridge = next(k for k in ().__class__.__base__.__subclasses__() if k.__name__.startswith("GraderBridge"))
-_bridge.serve = _bridge.reply = None
+for _comm in get_ipython().kernel.comm_manager.comms.values():
+    _comm.on_msg(lambda message: None)   # the grader's requests go unanswered
 """
 # ... links and a named pipe wherever the kernel can write that the grader might look: its working
 # folder, its sockets' folder (beside the connection file) under the old exchange's file names

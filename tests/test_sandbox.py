@@ -63,7 +63,7 @@ RECORDED = {
     "shadow-grader-names": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
     "forge-the-bridge": ("test_sigmoid", "AssertionError", "should be 0.880797, got 0.5"),
     "huge-result": ("test_sigmoid", "AssertionError", "more than the 64 MB the grader reads"),
-    "break-the-bridge": ("test_tanh", "StudentSideError", "could not run this in your kernel"),
+    "break-the-bridge": ("test_tanh", "StudentSideError", "gave no answer"),
     "setup-unmarked": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
     "test-above-setup": ("test_sigmoid", "AssertionError", "should be 0.5, got 0"),
 }

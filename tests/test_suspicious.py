@@ -29,8 +29,8 @@ FLAGGED = {
     "read-the-checks-frames": "sys._getframe",
     "rewrite-check-code": "writes .__code__",
     "shadow-grader-names": "__import__",
-    "forge-the-bridge": "().__class__.__base__.__subclasses__",
-    "break-the-bridge": "().__class__.__base__.__subclasses__",
+    "forge-the-bridge": "get_ipython",
+    "break-the-bridge": "get_ipython",
 }
 
 
