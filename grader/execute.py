@@ -9,10 +9,14 @@ goes on. The tests that need what the cell should have defined fail on their own
 The test cells never run in the student's kernel. They run on the trusted side (grader/trusted.py:
 a process of the grader's that never executes student code), which calls the student's functions
 in the student's kernel through the grader and compares their results itself; the student's code
-can change its own process as it likes and never reach a check. The locked set-up cells run on
-both sides. Each test cell's outputs (prints, errors, a partial-credit value) come back from the
-trusted side and are written into the notebook as a kernel would have written them, so nbgrader
-scores the notebook as usual.
+can change its own process as it likes and never reach a check. The locked set-up cells run in
+the student's kernel as the submission has them, and on the trusted side as the release has them
+(grader/plan.py). A call reaches the student's kernel as a comm message and comes back the same
+way, within what is left of the cell's time. Each test cell's outputs (prints, errors, a
+partial-credit value) come back from the trusted side and are written into the notebook as a
+kernel would have written them, so nbgrader scores the notebook as usual. When a submission
+makes the trusted side fail (past the cell's time, or dead), that test cell fails with a message
+that says so, and the next one gets a new trusted side.
 
 Wired in by nbgrader_config.py, for `nbgrader autograde` and for anything built on nbgrader's
 Autograde converter:

@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 
 import nbformat
 import numpy as np
@@ -22,7 +23,7 @@ from nbgrader.coursedir import CourseDirectory
 from conftest import ROOT, copy_course, nbgrader
 import course.checks
 from course.checks import check
-from grader import student_side, trusted
+from grader import execute, student_side, trusted
 from grader.gradebook import cell_grades
 from grader.plan import ReleaseMissing, plan_for
 
@@ -297,3 +298,19 @@ def test_the_plan_comes_from_the_release_and_the_answer_cells(tmp_path):
     assert plan.position("a test the release does not have") is None
     with pytest.raises(ReleaseMissing, match="nbgrader generate_assignment 07_digits"):
         plan_for(CourseDirectory(root=str(tmp_path)), "07_digits", "digits")
+
+
+def test_a_trusted_side_past_its_deadline_is_stopped_and_the_next_is_fresh():
+    """The grader's end: a test cell that keeps the trusted side busy past its deadline fails
+    that cell (TrustedSideFailed), and the next trusted side is a new process."""
+    first = execute.trusted_side(3 * 1024 ** 3)
+    first.run("reset", None, language="en", setup=[], interface=[])
+    with pytest.raises(execute.TrustedSideFailed, match="past its time limit"):
+        first.run("test", None, source="import time\ntime.sleep(30)", position=None,
+                  deadline=time.monotonic() + 2)
+    assert not first.alive()
+    second = execute.trusted_side(3 * 1024 ** 3)
+    assert second is not first and second.alive()
+    second.run("reset", None, language="en", setup=[], interface=[])
+    outputs, _ = second.run("test", None, source="print('fresh')", position=None)
+    assert outputs == [{"output_type": "stream", "name": "stdout", "text": "fresh\n"}]
