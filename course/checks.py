@@ -19,10 +19,17 @@ from .i18n import tr, translatable
 
 __all__ = ["as_number", "check", "check_dict"]
 
+
+
+def _nothing_changes_elsewhere():
+    return lambda obj: False
+
+
 # Where the learner's functions run in another process (the grader's trusted side calls them in
-# the student's kernel), an argument they change in place is changed over there only: the grader
-# sets this to tell whether a call changed ``obj``, so the check still names the mistake.
-argument_changed_elsewhere = lambda obj: False  # noqa: E731
+# the student's kernel), an argument they change in place is changed over there only. The grader
+# sets this to a function that starts watching and returns ``changed(obj)``: whether a call since
+# then changed ``obj``, so the check still names the mistake.
+watch_changes_elsewhere = _nothing_changes_elsewhere
 
 # Fragments of exception messages that reveal a well-known slip, and what to do about it.
 _EXCEPTION_HINTS = (
@@ -98,10 +105,11 @@ def _run(func, args):
     """Call the learner's function with warnings silenced; check it left its arguments alone."""
     call = _describe_call(func, args)
     originals = copy.deepcopy(args)
+    changed_elsewhere = watch_changes_elsewhere()
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         got = _call(func, args, call)
-    _check_arguments_unchanged(call, args, originals)
+    _check_arguments_unchanged(call, args, originals, changed_elsewhere)
     return call, got
 
 
@@ -118,9 +126,9 @@ def _call(func, args, call):
         raise AssertionError(message) from exc
 
 
-def _check_arguments_unchanged(call, args, originals):
+def _check_arguments_unchanged(call, args, originals, changed_elsewhere):
     for position, (now, before) in enumerate(zip(args, originals)):
-        if not _same(now, before) or argument_changed_elsewhere(now):
+        if not _same(now, before) or changed_elsewhere(now):
             raise AssertionError(tr(
                 "{call} changed its argument number {position} in place. Compute a new array instead "
                 "of writing into the input (for example `y = x * 2`, not `x *= 2`).",

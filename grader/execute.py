@@ -69,8 +69,13 @@ STUDENT_SIDE_INSTALL = """def _grader_install():
     namespace = {{"__name__": "grader_student_side"}}
     exec(compile({source!r}, "grader/student_side.py", "exec"), namespace)
     serve = namespace["make_server"](get_ipython().user_ns)
+    def answer(comm, message):
+        try:
+            comm.send({{"reply": serve(message["content"]["data"]["request"])}})
+        except BaseException as exc:
+            comm.send({{"error": f"{{type(exc).__name__}}: {{exc}}"[:2000]}})
     def opened(comm, message):
-        comm.on_msg(lambda message: comm.send({{"reply": serve(message["content"]["data"]["request"])}}))
+        comm.on_msg(lambda message: answer(comm, message))
     get_ipython().kernel.comm_manager.register_target({name!r}, opened)
 _grader_install()
 del _grader_install
@@ -134,8 +139,9 @@ def trusted_side(memory_limit):
     """This process's trusted side, started on first use (and again if it stopped)."""
     global _trusted
     if _trusted is None or not _trusted.alive():
+        if _trusted is None:
+            atexit.register(lambda: _trusted.close())
         _trusted = TrustedProcess(memory_limit)
-        atexit.register(_trusted.close)
     return _trusted
 
 
@@ -233,18 +239,22 @@ class RobustExecute(Execute):
         """Run a test cell on the trusted side; its outputs are written as a kernel would write them."""
         self._running = index
         timeout = super()._get_timeout(cell)
-        self._deadline = None if timeout is None else time.monotonic() + timeout
+        margin = self.interrupt_grace + 10   # for the interrupt of a student call at the deadline
         grade_id = cell.metadata.nbgrader.get("grade_id")
         try:
-            outputs, count = self._trusted().run("test", self._serve_student, source=cell.source,
-                                                 position=self._plan.position(grade_id),
-                                                 deadline=self._deadline and self._deadline + self.interrupt_grace)
+            side = self._trusted()
+            side.run("prepare", self._serve_student, source=cell.source, position=self._plan.position(grade_id),
+                     deadline=timeout and time.monotonic() + timeout + margin)
+            self._deadline = timeout and time.monotonic() + timeout
+            outputs, count = side.run("test", self._serve_student, source=cell.source,
+                                      deadline=self._deadline and self._deadline + margin)
             cell.outputs = [nbformat.from_dict(output) for output in outputs]
             cell.execution_count = count
         except TrustedSideFailed as failure:   # this cell fails; the next one gets a new trusted side
             self.log.warning("Cell %d: %s", index, failure)
-            cell.outputs = [error_output("GradingFailed", f"{failure}: your code made checking it impossible, "
-                                                          "so this test scores 0")]
+            cell.outputs = [error_output("GradingFailed", f"{failure}, so this test scores 0 (a function that "
+                                                          "returns something very large, or very slow to "
+                                                          "check, can cause this)")]
             cell.execution_count = None
         finally:
             self._deadline = None
@@ -263,7 +273,7 @@ class RobustExecute(Execute):
     def _get_timeout(self, cell):
         """While a test cell runs, the student's calls share what is left of that cell's time."""
         if getattr(self, "_deadline", None) is not None:
-            return max(1, math.ceil(self._deadline - time.monotonic()))
+            return max(0.05, self._deadline - time.monotonic())
         return super()._get_timeout(cell)
 
     def _serve_student(self, request):
@@ -272,19 +282,23 @@ class RobustExecute(Execute):
                                                      "interrupted by the grader"}
         if self._deadline is not None and time.monotonic() >= self._deadline:
             return timed_out   # no student call starts once the cell's time is up
-        status, reply = run_sync(self._async_call_student_side)(request)
+        status, answer = run_sync(self._async_call_student_side)(request)
         if status == "timeout":
             return timed_out
+        reply = answer.get("reply") if isinstance(answer, dict) else None
         if type(reply) is not str:
-            return {"status": "failed", "message": "your kernel's half of the grader gave no answer"}
+            error = answer.get("error") if isinstance(answer, dict) else None
+            return {"status": "failed", "message": f"your kernel's half of the grader failed: {str(error)[:2000]}"
+                    if error else "your kernel's half of the grader gave no answer"}
         if len(reply) > self.reply_limit:
             return {"status": "failed", "message": f"the answer is {len(reply) // MiB} MB, more than the "
                                                    f"{self.reply_limit // MiB} MB the grader reads"}
         return {"status": "ok", "reply": reply}
 
     async def _async_call_student_side(self, request):
-        """("ok", the reply) once the student's kernel is idle again after ``request``, or
-        ("timeout", None) when the cell's time ran out first (the call is then interrupted)."""
+        """("ok", what the comm sent back) once the student's kernel is idle again after
+        ``request``, or ("timeout", None) when the cell's time ran out first (the call is then
+        interrupted)."""
         sent = self.kc.session.msg("comm_msg", {"comm_id": self._comm_id, "data": {"request": request}})
         self.kc.shell_channel.send(sent)
         timeout = self._get_timeout(None)
@@ -292,7 +306,7 @@ class RobustExecute(Execute):
         reply = None
         while (message := await self._next_message_of(sent, deadline)) is not None:
             if message["msg_type"] == "comm_msg" and message["content"].get("comm_id") == self._comm_id:
-                reply = (message["content"].get("data") or {}).get("reply")
+                reply = message["content"].get("data")
             elif message["msg_type"] == "status" and message["content"].get("execution_state") == "idle":
                 return "ok", reply
         self.log.error("A student call ran past the cell's timeout: interrupting the kernel")

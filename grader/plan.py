@@ -1,6 +1,9 @@
 """What the trusted side needs of an assignment, read from the instructor's files, never from a
 submission: the release's set-up cells in the release's order, where each test cell stands in
-it, and the names the answer cells define (the only names a test may take from the student).
+it, and the names the answer cells define (the only names a test may take from the student):
+the functions, classes and assigned names at the top level of the source's answer cells (and of
+the release's, whose stubs keep each `def` line). Imports and loop variables are not among them;
+without source/, a constant whose whole assignment is inside the solution region is not either.
 
 A set-up cell is a locked code cell that is not a test (nbgrader's "read-only" cells: imports,
 given helpers, data). Its position is its index among the release notebook's cells; a test runs

@@ -19,7 +19,7 @@ nothing that runs:
 import re
 from html.parser import HTMLParser
 
-from nbconvert.filters.markdown_mistune import markdown2html_mistune
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath, markdown2html_mistune
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 SAFE_TAGS = {
@@ -33,7 +33,7 @@ SAFE_TAGS = {
     "mask", "marker",
 }
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "background", "poster", "srcset", "data"}
-SAFE_SCHEMES = {"http", "https", "mailto"}
+SAFE_SCHEMES = {"http", "https", "mailto", "attachment"}
 SAFE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);", re.IGNORECASE)
 SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 CODE = re.compile(r"<(code|pre)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
@@ -61,9 +61,26 @@ class Hazards(HTMLParser):
 
     handle_startendtag = handle_starttag
 
+    # Browsers end a comment at `<!-->` or `<!--->` and read `<![CDATA[` outside SVG as a bogus
+    # comment that ends at the first `>`: where they and this parser could disagree, say so.
+    def handle_comment(self, data):
+        if "<" in data or ">" in data:
+            self.found.append("<!-- -->")
+
+    def unknown_decl(self, data):
+        self.found.append("<![...]>")
+
+    def handle_decl(self, decl):
+        if not decl.lower().startswith("doctype"):
+            self.found.append("<!...>")
+
+    def handle_pi(self, data):
+        self.found.append("<?...>")
+
 
 def safe_url(url):
-    """A link or source that cannot run code: http(s), mailto, a relative link, an image as data."""
+    """A link or source that cannot run code: http(s), mailto, a relative link, an image as data,
+    a cell's attachment."""
     compact = re.sub(r"[\x00-\x20]", "", url).lower()   # browsers ignore these inside a scheme
     if SAFE_DATA.match(compact):
         return True
@@ -78,6 +95,12 @@ def hazards(html):
     # MathJax turns \href{url}{text} in a formula (never in code) into a link of its own
     text = CODE.sub("", html)
     return parser.found + [f"\\href{{{url[:40]}}}" for url in MATH_LINK.findall(text) if not safe_url(url)]
+
+
+def as_html(cell):
+    """A markdown cell as nbconvert's HTML exporter renders it (its attachments included)."""
+    renderer = IPythonRenderer(escape=False, attachments=cell.get("attachments", {}), exclude_anchor_links=True)
+    return MarkdownWithMath(renderer=renderer).render(cell.source)
 
 
 def as_text(source, found):
@@ -97,7 +120,10 @@ class ShowNotRun(NbGraderPreprocessor):
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type in ("markdown", "raw"):
-            found = hazards(markdown2html_mistune(cell.source) if cell.cell_type == "markdown" else cell.source)
+            try:
+                found = hazards(as_html(cell) if cell.cell_type == "markdown" else cell.source)
+            except Exception as exc:   # noqa: BLE001 (what nbconvert cannot render is shown as text)
+                found = [f"not renderable: {type(exc).__name__}"]
             if found:
                 cell.cell_type, cell.source = "markdown", as_text(cell.source, found)
                 cell.pop("attachments", None)

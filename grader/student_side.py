@@ -91,7 +91,7 @@ def same(a, b):
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     try:
-        return bool(a == b)
+        return bool(a == b) or (a != a and b != b)   # NaN is as it was
     except Exception:   # noqa: BLE001
         return False
 

@@ -20,9 +20,12 @@ The grader talks to this process with one JSON object per line on stdin and stdo
                                               a new notebook (or a restarted kernel): its
                                               language (the check messages'), the release's
                                               set-up cells and the names of its answer cells
-    {"op": "test", "source": code, "position": n}  a test cell, at position n of the release
-                                              (null: after every set-up cell); while it runs
-                                              this side may ask
+    {"op": "prepare", "source": code, "position": n}  before a test cell at position n of the
+                                              release (null: after every set-up cell): the set-up
+                                              state restored, the set-up cells due run, the
+                                              student's names the test uses fetched
+    {"op": "test", "source": code}            the test cell; while it (or prepare) runs this
+                                              side may ask
         {"op": "student", "request": base64 pickle}    "run this in the student's kernel",
         answered {"status": "ok", "reply": JSON text} or {"status": "timeout" | "failed", "message": text}
     each op is answered with {"op": "done", "outputs": [...], "execution_count": n}: the cell's
@@ -115,11 +118,13 @@ class Bridge:
             raise rebuild_exception(reply["raised"])
         return self.decode(reply.get("value"), [None if index in changed else arg for index, arg in enumerate(args)])
 
-    def was_changed(self, obj):
-        return any(obj is changed for changed in self.changed)
+    def watch(self):
+        """``changed(obj)``: whether a student call from now on changed ``obj`` (course.checks asks)."""
+        start = len(self.changed)
+        return lambda obj: any(obj is changed for changed in self.changed[start:])
 
     def _ask(self, request):
-        """What the student's kernel answered to ``request`` (a dict; {} when it is malformed)."""
+        """What the student's kernel answered to ``request`` (a dict), or StudentSideError."""
         buffer = io.BytesIO()
         Pickler(buffer).dump(request)
         answer = self.channel.ask({"op": "student", "request": base64.b64encode(buffer.getvalue()).decode()})
@@ -131,14 +136,15 @@ class Bridge:
             reply = json.loads(answer.get("reply", ""))
         except (ValueError, TypeError, RecursionError) as exc:
             raise StudentSideError(f"the grader could not read your kernel's answer: {exc}") from None
-        return reply if type(reply) is dict else {}
+        if type(reply) is not dict:
+            raise StudentSideError("your kernel's answer is not one the grader sends")
+        return reply
 
     def decode(self, node, args, depth=0):
         """A value from the student's reply; anything malformed reads as an unencodable value."""
         try:
             return self._decode(node, args, depth)
-        except (ValueError, TypeError, KeyError, IndexError, OverflowError, ArithmeticError, EOFError,
-                RecursionError, decimal.InvalidOperation) as exc:
+        except (ValueError, TypeError, KeyError, IndexError, ArithmeticError, EOFError, RecursionError) as exc:
             return Unencodable(f"<a value the grader could not read: {exc}>")
 
     def _decode(self, node, args, depth):
@@ -295,7 +301,7 @@ class TrustedSide:
         self.shell = TrustedShell.instance(colors="Linux")
         self.bridge = Bridge(channel)
         self.bridge.deleted = lambda: [name for name in self.borrowed if name not in self.shell.user_ns]
-        course.checks.argument_changed_elsewhere = self.bridge.was_changed
+        course.checks.watch_changes_elsewhere = self.bridge.watch
         self.reset("en", [], [])
 
     def reset(self, language, setup, interface):
@@ -306,28 +312,41 @@ class TrustedSide:
         self.own_names = set(self.shell.user_ns)   # IPython's own (In, Out, exit, ...)
         self.pending = [(position, source) for position, source in setup]
         self.interface, self.setup_names = set(interface), set()
-        self.state, self.borrowed = {}, {}
+        self.state, self.borrowed, self.prepared = {}, {}, []
         return []
 
-    def test(self, source, position):
+    def prepare(self, source, position):
+        """Before a test at ``position`` (None: after every set-up cell): the namespace as the
+        set-up left it, the set-up cells due by then run, the student's names it uses fetched."""
         self._restore()
+        self.prepared = []
         wanted = self.interface & (self.setup_names | names_used(source) |
                                    {name for _, cell in self._due(position) for name in names_used(cell)})
         try:
             self.borrowed = self.bridge.describe(wanted - set(self.state)) if wanted else {}
         except StudentSideError as exc:
-            return [error_output("StudentSideError", f"{exc}; this test was not run")]
+            self.prepared = [error_output("StudentSideError", f"{exc}; this test was not run")]
+            return []
         for name, value in self.borrowed.items():
             self.shell.user_ns.setdefault(name, value)
-        for due in self._due(position):
-            self.pending.remove(due)
-            self.setup_names |= names_used(due[1])   # what the given helpers may call, for every test
-            for output in self.shell.run(due[1]):
+        due = self._due(position)
+        for position_, cell in due:
+            self.pending.remove((position_, cell))
+            self.setup_names |= names_used(cell)   # what the given helpers may call, for every test
+            for output in self.shell.run(cell):
                 if output["output_type"] == "error":   # the instructor's to see, in the grader's log
-                    print(f"set-up cell {due[0]} failed on the trusted side: {output['ename']}: "
+                    print(f"set-up cell {position_} failed on the trusted side: {output['ename']}: "
                           f"{output['evalue']}", file=sys.stderr)
-            self.state = {name: private_copy(value) for name, value in self.shell.user_ns.items()
+        if due:
+            memo = {}   # one memo: names that shared an object still share its copy
+            self.state = {name: private_copy(value, memo) for name, value in self.shell.user_ns.items()
                           if name not in self.own_names and self.borrowed.get(name, self) is not value}
+        return []
+
+    def test(self, source):
+        """The test cell, in the namespace ``prepare`` made."""
+        if self.prepared:
+            return self.prepared
         self.bridge.changed = []
         return self.shell.run(source)
 
@@ -340,13 +359,15 @@ class TrustedSide:
         user_ns = self.shell.user_ns
         for name in [name for name in user_ns if name not in self.own_names]:
             del user_ns[name]
-        user_ns.update({name: private_copy(value) for name, value in self.state.items()})
+        memo = {}
+        user_ns.update({name: private_copy(value, memo) for name, value in self.state.items()})
 
 
-def private_copy(value):
-    """A copy a test may change without changing the next test's (functions and modules as they are)."""
+def private_copy(value, memo):
+    """A copy a test may change without changing the next test's (functions and modules as they
+    are); ``memo`` shared across names keeps objects they shared shared."""
     try:
-        return copy.deepcopy(value)
+        return copy.deepcopy(value, memo)
     except Exception:   # noqa: BLE001 (modules and other objects that cannot be copied)
         return value
 
@@ -404,8 +425,10 @@ def main():
         request = channel.receive()
         if request["op"] == "reset":
             outputs = side.reset(request["language"], request["setup"], request["interface"])
+        elif request["op"] == "prepare":
+            outputs = side.prepare(request["source"], request["position"])
         else:
-            outputs = side.test(request["source"], request["position"])
+            outputs = side.test(request["source"])
         channel.send({"op": "done", "outputs": outputs, "execution_count": side.shell.execution_count - 1})
 
 

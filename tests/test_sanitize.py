@@ -20,6 +20,8 @@ PAYLOADS = [
     "<svg><script>alert(1)</script></svg>",
     '<details open ontoggle="alert(1)"><summary>x</summary></details>',
     "$\\href{javascript:alert(1)}{a formula with a link}$",
+    "<!--><img src=x onerror=alert(1)>-->",
+    "<![CDATA[><img src=x onerror=alert(1)>]]>",
 ]
 
 
@@ -67,3 +69,9 @@ def test_a_raw_html_cell_that_would_run_becomes_text():
     cell = nbformat.v4.new_raw_cell(PAYLOADS[0], metadata={"raw_mimetype": "text/html"})
     shown = show(nbformat.v4.new_notebook(cells=[cell])).cells[0]
     assert shown.cell_type == "markdown" and "raw_mimetype" not in shown.metadata and PAYLOADS[0] in shown.source
+
+
+def test_a_pasted_image_and_a_comment_are_shown_as_written():
+    cell = nbformat.v4.new_markdown_cell("My plot:\n\n![image.png](attachment:image.png)\n\n<!-- a note to self -->")
+    cell.attachments = {"image.png": {"image/png": "iVBORw0KGgo="}}
+    assert show(nbformat.v4.new_notebook(cells=[nbformat.from_dict(cell)])).cells[0] == cell

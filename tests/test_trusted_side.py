@@ -92,7 +92,7 @@ def test_an_argument_changed_in_place_is_reported_and_this_sides_object_left_alo
         return params["W"]
 
     side = bridge(double_in_place=double_in_place, scale_params=scale_params)
-    monkeypatch.setattr(course.checks, "argument_changed_elsewhere", side.was_changed)   # as TrustedSide does
+    monkeypatch.setattr(course.checks, "watch_changes_elsewhere", side.watch)   # as TrustedSide does
     x, params = np.array([1.0, 2.0]), {"W": np.ones(2)}
     with pytest.raises(AssertionError, match="changed its argument number 1 in place"):
         check(trusted.StudentFunction(side, "double_in_place"), x, expect=[2.0, 4.0], why="doubles")
@@ -102,6 +102,14 @@ def test_an_argument_changed_in_place_is_reported_and_this_sides_object_left_alo
         check(lambda p: wrapped(p), params, expect=[3.0, 3.0], why="triples")
     got = wrapped(params)
     assert params["W"].tolist() == [1.0, 1.0] and got.tolist() == [3.0, 3.0] and got is not params["W"]
+    check(np.sum, params["W"], expect=2.0, why="an honest function given the same object later")
+
+
+def test_an_argument_holding_nan_is_not_changed_by_a_call_that_leaves_it_alone(bridge, monkeypatch):
+    side = bridge(first=lambda values: values[0])
+    monkeypatch.setattr(course.checks, "watch_changes_elsewhere", side.watch)
+    for values in ([np.nan, 1.0], (np.float64(np.nan),), np.array([np.nan])):
+        check(trusted.StudentFunction(side, "first"), values, expect=np.nan, why="nan stays nan")
 
 
 def test_what_cannot_be_sent_back_fails_its_check_with_the_students_repr(bridge):
@@ -193,11 +201,14 @@ def test_a_forged_or_malformed_reply_reads_as_a_value_that_fails(bridge, reply):
 def test_a_broken_student_side_is_a_clear_error_of_the_test_not_of_the_grader(bridge, answer):
     side = bridge()
     side.channel.ask = lambda message: answer
-    if answer.get("reply") == "[1, 2]":   # not a reply at all: nothing came back
-        assert side.call("anything", (), {}) is None
-        return
     with pytest.raises(trusted.StudentSideError):
-        side.describe({"sigmoid"})
+        side.call("anything", (), {})
+    shell = trusted.TrustedSide.__new__(trusted.TrustedSide)   # its test op, around this bridge
+    shell.shell, shell.bridge = trusted.TrustedShell.instance(), side
+    shell.reset("en", [], ["sigmoid"])
+    assert shell.prepare("sigmoid(0)", None) == []
+    (error,) = shell.test("sigmoid(0)")
+    assert error["ename"] == "StudentSideError" and "this test was not run" in error["evalue"]
 
 
 def test_names_used_are_those_read_before_assigned():
@@ -215,15 +226,20 @@ def run_trusted_process(requests, cwd, memory=3 * 1024 ** 3):
 
 def test_the_trusted_process_answers_like_a_kernel(tmp_path):
     setup = [[1, "import numpy as np\nfrom course.checks import check"]]
-    replies = run_trusted_process([{"op": "reset", "language": "en", "setup": setup, "interface": []},
-                                   {"op": "test", "source": "print('checked')\n1 / 0", "position": 2},
-                                   {"op": "test", "source": "check(np.sqrt, 4.0, expect=2.0, why='-')\n1.5",
-                                    "position": 3}], tmp_path)
-    printed, error = replies[1]["outputs"]
+    tests = ["print('checked')\n1 / 0", "check(np.sqrt, 4.0, expect=2.0, why='-')\n1.5"]
+    replies = run_trusted_process([{"op": "reset", "language": "en", "setup": setup, "interface": []}]
+                                  + as_ops(tests, [2, 3]), tmp_path)[2::2]
+    printed, error = replies[0]["outputs"]
     assert printed == {"output_type": "stream", "name": "stdout", "text": "checked\n"}
     assert error["output_type"] == "error" and error["ename"] == "ZeroDivisionError" and error["traceback"]
-    assert replies[2]["outputs"] == [{"output_type": "execute_result", "data": {"text/plain": "1.5"},
-                                      "metadata": {}, "execution_count": replies[2]["execution_count"]}]
+    assert replies[1]["outputs"] == [{"output_type": "execute_result", "data": {"text/plain": "1.5"},
+                                      "metadata": {}, "execution_count": replies[1]["execution_count"]}]
+
+
+def as_ops(tests, positions):
+    """The grader's two ops per test cell: prepare, then test."""
+    return [op for source, position in zip(tests, positions)
+            for op in ({"op": "prepare", "source": source, "position": position}, {"op": "test", "source": source})]
 
 
 def test_each_test_starts_from_the_set_up_of_the_release_in_its_order(tmp_path):
@@ -234,17 +250,16 @@ def test_each_test_starts_from_the_set_up_of_the_release_in_its_order(tmp_path):
              "print(P['W'].sum(), 'mine' in globals(), 'LATER' in globals())",
              "print(LATER)"]
     replies = run_trusted_process([{"op": "reset", "language": "en", "setup": setup, "interface": []}]
-                                  + [{"op": "test", "source": source, "position": position}
-                                     for source, position in zip(tests, [3, 4, 6])], tmp_path)
-    assert [r["outputs"][0]["text"] for r in replies[1:]] == ["200.0 False\n", "2.0 False False\n",
+                                  + as_ops(tests, [3, 4, 6]), tmp_path)
+    assert [r["outputs"][0]["text"] for r in replies[2::2]] == ["200.0 False\n", "2.0 False False\n",
                                                                "the data cell\n"]
 
 
 def test_the_trusted_process_is_refused_more_memory_than_its_limit(tmp_path):
-    replies = run_trusted_process([{"op": "reset", "language": "en", "setup": [], "interface": []},
-                                   {"op": "test", "source": "import numpy as np\nnp.ones((1 << 17, 1 << 14))",
-                                    "position": None}], tmp_path, memory=1024 ** 3)
-    assert replies[1]["outputs"][0]["ename"] == "MemoryError"
+    replies = run_trusted_process([{"op": "reset", "language": "en", "setup": [], "interface": []}]
+                                  + as_ops(["import numpy as np\nnp.ones((1 << 17, 1 << 14))"], [None]),
+                                  tmp_path, memory=1024 ** 3)
+    assert replies[2]["outputs"][0]["ename"] == "MemoryError"
 
 
 PARTIAL_CREDIT = '''def half(x):
@@ -305,12 +320,13 @@ def test_a_trusted_side_past_its_deadline_is_stopped_and_the_next_is_fresh():
     that cell (TrustedSideFailed), and the next trusted side is a new process."""
     first = execute.trusted_side(3 * 1024 ** 3)
     first.run("reset", None, language="en", setup=[], interface=[])
+    first.run("prepare", None, source="", position=None)
     with pytest.raises(execute.TrustedSideFailed, match="past its time limit"):
-        first.run("test", None, source="import time\ntime.sleep(30)", position=None,
-                  deadline=time.monotonic() + 2)
+        first.run("test", None, source="import time\ntime.sleep(30)", deadline=time.monotonic() + 2)
     assert not first.alive()
     second = execute.trusted_side(3 * 1024 ** 3)
     assert second is not first and second.alive()
     second.run("reset", None, language="en", setup=[], interface=[])
-    outputs, _ = second.run("test", None, source="print('fresh')", position=None)
+    second.run("prepare", None, source="", position=None)
+    outputs, _ = second.run("test", None, source="print('fresh')")
     assert outputs == [{"output_type": "stream", "name": "stdout", "text": "fresh\n"}]
