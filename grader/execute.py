@@ -170,6 +170,7 @@ class RobustExecute(Execute):
         self._plan = plan_for(CourseDirectory(config=self.config), resources["nbgrader"]["assignment"],
                               resources["nbgrader"]["notebook"])
         self._left_out = {}  # cell index -> (error name, why)
+        self._deadline = None   # while a test cell runs: when its time is up
         for failures in range(self.max_kernel_failures + 1):
             self._running = self._last_done = None
             try:
@@ -272,7 +273,7 @@ class RobustExecute(Execute):
 
     def _get_timeout(self, cell):
         """While a test cell runs, the student's calls share what is left of that cell's time."""
-        if getattr(self, "_deadline", None) is not None:
+        if self._deadline is not None:
             return max(0.05, self._deadline - time.monotonic())
         return super()._get_timeout(cell)
 

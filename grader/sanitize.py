@@ -13,6 +13,8 @@ nothing that runs:
 - outputs keep plain text, PNG and JPEG images and LaTeX; HTML, Markdown and SVG outputs are
   kept when they hold nothing that runs; JavaScript, widget views and anything else are dropped
   (the plain-text form stays);
+- output metadata keeps only numeric image sizes (templates write them into the tag unquoted),
+  cell tags and ids only plain names (written into attributes);
 - the notebook's saved widget state (which pulls scripts into the page) is dropped.
 """
 
@@ -38,6 +40,7 @@ SAFE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);", re.IGNORECASE)
 SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 CODE = re.compile(r"<(code|pre)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 MATH_LINK = re.compile(r"\\href\s*\{([^}]*)\}")
+SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 SAFE_OUTPUTS = {"text/plain", "image/png", "image/jpeg", "text/latex"}
 CHECKED_OUTPUTS = {"text/html": lambda text: text, "image/svg+xml": lambda text: text,
                    "text/markdown": markdown2html_mistune}
@@ -90,8 +93,12 @@ def safe_url(url):
 
 def hazards(html):
     parser = Hazards()
-    parser.feed(html)
+    # the page goes on after this piece: a tag left open at its end takes in what follows, as the
+    # browser would take in the template's next tag
+    parser.feed(html + "\n</div>")
     parser.close()
+    if "<" in parser.rawdata:
+        parser.found.append("an unfinished tag")
     # MathJax turns \href{url}{text} in a formula (never in code) into a link of its own
     text = CODE.sub("", html)
     return parser.found + [f"\\href{{{url[:40]}}}" for url in MATH_LINK.findall(text) if not safe_url(url)]
@@ -129,11 +136,26 @@ class ShowNotRun(NbGraderPreprocessor):
                 cell.pop("attachments", None)
                 cell.metadata.pop("raw_mimetype", None)
                 cell.metadata.pop("format", None)
+        if "tags" in cell.metadata:   # written into a class attribute as they are
+            cell.metadata.tags = [tag for tag in cell.metadata.tags if SAFE_NAME.fullmatch(str(tag))]
+        if "id" in cell and not SAFE_NAME.fullmatch(str(cell.id)):
+            cell.id = f"cell-{index}"
         for output in cell.get("outputs", []):
             if "data" in output:
                 output.data = {kind: value for kind, value in output.data.items() if shown(kind, value)}
                 output.data.setdefault("text/plain", "(an output the grader does not show)")
+            if "metadata" in output:   # an image's width and height are written into its tag unquoted
+                output.metadata = image_sizes(output.metadata)
         return cell, resources
+
+
+def image_sizes(metadata):
+    """Of an output's metadata, only widths and heights that are numbers."""
+    def sizes(entry):
+        return {key: entry[key] for key in ("width", "height")
+                if isinstance(entry.get(key), int | float) and not isinstance(entry.get(key), bool)}
+    kept = {kind: sizes(entry) for kind, entry in metadata.items() if isinstance(entry, dict)}
+    return {**sizes(metadata), **{kind: entry for kind, entry in kept.items() if entry}}
 
 
 def shown(kind, value):

@@ -22,6 +22,7 @@ PAYLOADS = [
     "$\\href{javascript:alert(1)}{a formula with a link}$",
     "<!--><img src=x onerror=alert(1)>-->",
     "<![CDATA[><img src=x onerror=alert(1)>]]>",
+    "<details open ontoggle=alert(1) ",   # unfinished: the page's next tag completes it
 ]
 
 
@@ -75,3 +76,15 @@ def test_a_pasted_image_and_a_comment_are_shown_as_written():
     cell = nbformat.v4.new_markdown_cell("My plot:\n\n![image.png](attachment:image.png)\n\n<!-- a note to self -->")
     cell.attachments = {"image.png": {"image/png": "iVBORw0KGgo="}}
     assert show(nbformat.v4.new_notebook(cells=[nbformat.from_dict(cell)])).cells[0] == cell
+
+
+def test_image_sizes_tags_and_ids_cannot_open_an_attribute():
+    cell = nbformat.v4.new_code_cell("display(...)", outputs=[nbformat.v4.new_output(
+        "display_data", {"image/png": "iVBORw0KGgo=", "text/plain": "plot"},
+        metadata={"image/png": {"width": "20 onload=alert(1)", "height": 200}, "needs_background": "light"})])
+    cell.metadata.tags = ['x" onmouseover="alert(1)', "hide-input"]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    notebook.cells[0].id = 'x" onclick="alert(1)'   # what a hand-edited file can hold
+    shown = ShowNotRun().preprocess(notebook, {})[0].cells[0]
+    assert shown.outputs[0].metadata == {"image/png": {"height": 200}}
+    assert shown.metadata.tags == ["hide-input"] and shown.id == "cell-0"
