@@ -312,24 +312,24 @@ class TrustedSide:
         self.own_names = set(self.shell.user_ns)   # IPython's own (In, Out, exit, ...)
         self.pending = [(position, source) for position, source in setup]
         self.interface, self.setup_names = set(interface), set()
-        self.state, self.borrowed, self.prepared = {}, {}, []
+        self.state, self.borrowed, self.not_run = {}, {}, []
         return []
 
     def prepare(self, source, position):
         """Before a test at ``position`` (None: after every set-up cell): the namespace as the
         set-up left it, the set-up cells due by then run, the student's names it uses fetched."""
         self._restore()
-        self.prepared = []
+        self.not_run = []
+        due = [(p, cell) for p, cell in self.pending if position is None or p < position]
         wanted = self.interface & (self.setup_names | names_used(source) |
-                                   {name for _, cell in self._due(position) for name in names_used(cell)})
+                                   {name for _, cell in due for name in names_used(cell)})
         try:
             self.borrowed = self.bridge.describe(wanted - set(self.state)) if wanted else {}
         except StudentSideError as exc:
-            self.prepared = [error_output("StudentSideError", f"{exc}; this test was not run")]
+            self.not_run = [error_output("StudentSideError", f"{exc}; this test was not run")]
             return []
         for name, value in self.borrowed.items():
             self.shell.user_ns.setdefault(name, value)
-        due = self._due(position)
         for position_, cell in due:
             self.pending.remove((position_, cell))
             self.setup_names |= names_used(cell)   # what the given helpers may call, for every test
@@ -345,14 +345,10 @@ class TrustedSide:
 
     def test(self, source):
         """The test cell, in the namespace ``prepare`` made."""
-        if self.prepared:
-            return self.prepared
+        if self.not_run:   # why prepare could not make it
+            return self.not_run
         self.bridge.changed = []
         return self.shell.run(source)
-
-    def _due(self, position):
-        """The set-up cells still to run before a test at ``position`` (None: after them all)."""
-        return [(p, cell) for p, cell in self.pending if position is None or p < position]
 
     def _restore(self):
         """The namespace as the set-up left it: names a test defined are gone, the set-up's are fresh."""
