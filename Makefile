@@ -17,14 +17,19 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $@
 
+# On TEST_WORKERS pytest-xdist workers; the tests that share an expensive fixture (the graded sample
+# class, the browser's JupyterLab) stay on one worker (tests/conftest.py). TEST_WORKERS=1: one process.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
 # The fast tier (minutes): no browser, no database, one real grading of a few submissions.
 check: setup
-	$(BIN)/python -m pytest -m "not slow"
+	$(PYTEST) -m "not slow"
 
 # Everything (what CI runs); the slowest tests are listed at the end, then the wall time against
 # the budget (docs/testing.md).
 test: setup
-	@start=$$(date +%s); $(BIN)/python -m pytest --durations=15; status=$$?; \
+	@start=$$(date +%s); $(PYTEST) --durations=15; status=$$?; \
 	echo "make test took $$(( $$(date +%s) - start )) s; the budget is 900 s on 2 cores (docs/testing.md)"; \
 	exit $$status
 

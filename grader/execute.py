@@ -93,7 +93,7 @@ class TrustedProcess:
     def __init__(self, memory_limit):
         self.folder = tempfile.mkdtemp(prefix="nbgrader-trusted-")
         env = {**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-        self.process = subprocess.Popen([sys.executable, "-m", "grader.trusted", str(memory_limit)],
+        self.process = subprocess.Popen([sys.executable, "-m", "grader.trusted", str(memory_limit), self.folder],
                                         cwd=self.folder, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.plan_sent = None   # the notebook whose plan this process holds
 

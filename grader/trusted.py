@@ -1,6 +1,7 @@
 """The trusted side of grading: a process that runs the test cells and never the student's code.
 
-    python -m grader.trusted MEMORY_LIMIT      (started by grader/execute.py, once per grading process)
+    python -m grader.trusted MEMORY_LIMIT FOLDER    (started by grader/execute.py, once per grading
+                                              process, in FOLDER, which it removes when it ends)
 
 The instructor's test cells and the set-up cells of the assignment as released run here, in an
 IPython shell of their own, with the real `check`, the expected values and the hidden tests.
@@ -42,6 +43,7 @@ import io
 import json
 import os
 import resource
+import shutil
 import sys
 
 import cloudpickle
@@ -413,19 +415,22 @@ class Channel:
 
 
 def main():
-    _, memory_limit = sys.argv
+    _, memory_limit, folder = sys.argv
     resource.setrlimit(resource.RLIMIT_AS, (int(memory_limit), int(memory_limit)))
     channel = Channel()
     side = TrustedSide(channel)
-    while True:
-        request = channel.receive()
-        if request["op"] == "reset":
-            outputs = side.reset(request["language"], request["setup"], request["interface"])
-        elif request["op"] == "prepare":
-            outputs = side.prepare(request["source"], request["position"])
-        else:
-            outputs = side.test(request["source"])
-        channel.send({"op": "done", "outputs": outputs, "execution_count": side.shell.execution_count - 1})
+    try:
+        while True:
+            request = channel.receive()
+            if request["op"] == "reset":
+                outputs = side.reset(request["language"], request["setup"], request["interface"])
+            elif request["op"] == "prepare":
+                outputs = side.prepare(request["source"], request["position"])
+            else:
+                outputs = side.test(request["source"])
+            channel.send({"op": "done", "outputs": outputs, "execution_count": side.shell.execution_count - 1})
+    finally:   # the grader is gone (a Dask worker is stopped without clean-up): leave nothing behind
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

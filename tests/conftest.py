@@ -14,11 +14,12 @@ import sys
 
 import nbformat
 import pytest
+from packaging.version import Version
 
 import samples
 from bad_samples import LISTENER_PORT, Listener
 from grader.environment import BIN, course_env
-from notebooks import ROOT, fill_in, notebook_path  # noqa: F401 (shared with the test modules)
+from notebooks import ROOT, fill_in, in_korean, notebook_path  # noqa: F401 (shared with the test modules)
 
 # nbgrader's gradebook starts `alembic` by name, in this process too (test_report.py)
 os.environ["PATH"] = course_env()["PATH"]
@@ -29,6 +30,30 @@ SHORT_TIMEOUTS = """
 c.Execute.timeout = 10
 c.RobustExecute.interrupt_grace = 3
 """
+
+
+# `make test` runs the tests on two pytest-xdist workers (--dist loadgroup), and each worker has
+# its own session and module fixtures. The tests that share an expensive one run on one worker, so
+# it is made once: the graded class (and the sandbox's grading of the bad samples, so that the two
+# never listen on the bad samples' port at the same time), the JupyterLab of the browser tests,
+# and test_parallel's two gradings.
+ONE_WORKER_PER_FIXTURE = {"graded_class": "sample_class", "graded": "sample_class", "lab": "browser",
+                          "serial": "parallel", "local": "parallel"}
+
+
+def pytest_itemcollected(item):   # marked as collected: xdist reads the marks afterwards
+    groups = {ONE_WORKER_PER_FIXTURE.get(name) for name in getattr(item, "fixturenames", ())} - {None}
+    assert len(groups) <= 1, f"{item.nodeid} needs fixtures of two worker groups {groups}: merge the groups"
+    for group in groups:
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_configure(config):
+    """pytest 9.2 broke xdist's --dist loadgroup (pytest-dev/pytest-xdist#1386): tests are no longer
+    grouped, so the graded class would be graded on both workers, each listening on one port."""
+    if config.getoption("dist", "no") == "loadgroup" and Version(pytest.__version__) >= Version("9.2"):
+        raise pytest.UsageError(f"pytest {pytest.__version__} does not group tests for `--dist loadgroup`: "
+                                "install the versions of requirements.txt (`make setup`)")
 
 
 def in_ci():
@@ -99,14 +124,23 @@ def copy_course(course, target, config=""):
     return target
 
 
+KOREAN_SUFFIX = "-ko"   # the sample student ada hands in the Korean edition as ada-ko
+
+
+def korean_student(student):
+    return f"{student}{KOREAN_SUFFIX}"
+
+
 @pytest.fixture(scope="session")
 def graded_class(bubblewrap, kernel, course, tmp_path_factory):
-    """The one grading of every sample submission, shared by the tests that read it.
+    """The one grading of every sample submission, in both editions, shared by the tests that read it.
 
     `python -m grader demo` (what `make demo` runs) on the sample class of tests/samples (six
     students per assignment, and the bad samples of 01_perceptron), with every other case of
-    tests/submissions handed in by a student of its own (``samples.other_students``): each case
-    is graded exactly once. Short timeouts. Returns the course folder."""
+    tests/submissions handed in by a student of its own (``samples.other_students``), and the six
+    sample students' notebooks handed in again as the Korean edition's (student ``ada-ko`` and so
+    on: the same code cells, ko/source's markdown). One gradebook grades both editions, as in a
+    class. Short timeouts. Returns the course folder."""
     root = copy_course(course, tmp_path_factory.mktemp("class") / "course", SHORT_TIMEOUTS)
     shutil.copytree(ROOT / "tests" / "samples", root / "tests" / "samples")
     for assignment in ASSIGNMENTS:
@@ -117,6 +151,11 @@ def graded_class(bubblewrap, kernel, course, tmp_path_factory):
             target = root / "submitted" / student / assignment / release_path.name
             target.parent.mkdir(parents=True)
             nbformat.write(fill_in(release, named[case][0]), target)
+    for submitted in sorted((ROOT / "tests" / "samples" / "good").glob("*/*/*.ipynb")):
+        student, assignment = submitted.parent.parent.name, submitted.parent.name
+        target = root / "submitted" / korean_student(student) / assignment / submitted.name
+        target.parent.mkdir(parents=True)
+        nbformat.write(in_korean(nbformat.read(submitted, as_version=4), assignment), target)
     listener = Listener(LISTENER_PORT)   # the `network` sample tries to reach it: nobody may
     try:
         grader_command("demo", cwd=root)

@@ -52,6 +52,18 @@ def reference_answers(assignment):
     return solutions(nbformat.read(notebook_path(ROOT / "source", assignment), as_version=4))
 
 
+def in_korean(notebook, assignment):
+    """An English notebook as the Korean edition's: its markdown cells those of ko/source/."""
+    korean = nbformat.read(notebook_path(ROOT / "ko" / "source", assignment), as_version=4)
+    by_id = {cell.id: cell for cell in korean.cells}
+    converted = nbformat.from_dict(notebook)
+    converted.metadata["course"] = dict(korean.metadata["course"])
+    for cell in converted.cells:
+        if cell.cell_type == "markdown":
+            cell.source = by_id[cell.id].source
+    return converted
+
+
 def fill_in(release_notebook, answers):
     """A copy of a release notebook with some answer cells replaced by ``answers[grade_id]``."""
     notebook = nbformat.from_dict(release_notebook)
@@ -62,14 +74,15 @@ def fill_in(release_notebook, answers):
 
 
 # Installed in the kernel before a notebook runs: wraps the learner's functions so that every
-# call a test cell makes records the kind of each argument, split into visible and hidden tests.
+# call a test cell makes records the kind of each argument, and whether the call stands in the
+# cell's visible lines or between its hidden-test markers (read from the calling cell's line).
 _KIND_RECORDER = r'''
-import functools as _functools, json as _json
+import functools as _functools, json as _json, sys as _sys
 import numpy as _np
 
 class _KindRecorder:
     def __init__(self):
-        self.records, self.section, self.depth = [], None, 0
+        self.records, self.item, self.hidden, self.depth = [], None, (0, 0), 0
 
     @staticmethod
     def kind(value):
@@ -85,21 +98,32 @@ class _KindRecorder:
             return "float"
         return type(value).__name__
 
-    def enter(self, grade_id, part, names):
-        self.section = (grade_id, part)
+    def enter(self, grade_id, hidden, names):
+        """The next cell is ``grade_id``'s test cell; its hidden tests lie strictly between the
+        lines ``hidden`` = (begin marker, end marker)."""
+        self.item, self.hidden = grade_id, hidden
         for name in names:
             function = globals().get(name)
             if callable(function) and not hasattr(function, "_recorded"):
                 globals()[name] = self.wrap(function)
 
+    def part(self):
+        """'visible' or 'hidden': where, in the running cell, the current call comes from."""
+        frame = _sys._getframe(2)
+        while frame.f_code.co_name != "<module>" or "ipykernel_" not in frame.f_code.co_filename:
+            frame = frame.f_back   # AttributeError on None: no cell frame, the recorder is broken
+        begin, end = self.hidden
+        return "hidden" if begin < frame.f_lineno < end else "visible"
+
     def wrap(self, function):
         @_functools.wraps(function)
         def recorded(*args, **kwargs):
-            if self.section and self.depth == 0:
+            if self.item and self.depth == 0:
+                part = self.part()
                 for place, value in [*enumerate(args), *kwargs.items()]:
                     kind = self.kind(value)
                     if kind:
-                        self.records.append([*self.section, function.__name__, place, kind])
+                        self.records.append([self.item, part, function.__name__, place, kind])
             self.depth += 1
             try:
                 return function(*args, **kwargs)
@@ -119,24 +143,30 @@ def answer_function_names(notebook):
                    if isinstance(node, ast.FunctionDef)})
 
 
-def with_kind_recorder(notebook):
-    """A copy of ``notebook`` that records the argument kinds its test cells call answers with.
+def hidden_lines(source):
+    """(line of ``### BEGIN HIDDEN TESTS``, line of ``### END HIDDEN TESTS``), 1-based."""
+    lines = source.splitlines()
+    return (lines.index("### BEGIN HIDDEN TESTS") + 1, lines.index("### END HIDDEN TESTS") + 1)
 
-    Each test cell is split at ``### BEGIN HIDDEN TESTS`` into its visible and hidden part; run the
-    copy and read the records with ``recorded_kinds``."""
+
+def with_kind_recorder(notebook):
+    """A copy of ``notebook`` that also records the argument kinds its test cells call answers with.
+
+    Every cell of ``notebook`` stays as it is (so the copy runs, and scores, as the notebook
+    does); a cell before each test cell tells the recorder which item runs and where its hidden
+    tests are. Run the copy and read the records with ``recorded_kinds``."""
     names = answer_function_names(notebook)
     copy = nbformat.from_dict(notebook)
     cells = [nbformat.v4.new_code_cell(_KIND_RECORDER)]
     for cell in copy.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if not meta.get("grade") or meta.get("solution"):
+        if meta.get("grade") and not meta.get("solution"):
+            cells.append(nbformat.v4.new_code_cell(
+                f"_kinds.enter({meta['grade_id']!r}, {hidden_lines(cell.source)!r}, {names!r})"))
             cells.append(cell)
-            continue
-        visible, _, hidden = cell.source.partition("### BEGIN HIDDEN TESTS")
-        for part, source in (("visible", visible), ("hidden", hidden)):
-            cells.append(nbformat.v4.new_code_cell(f"_kinds.enter({meta['grade_id']!r}, {part!r}, {names!r})"))
-            cells.append(nbformat.v4.new_code_cell(source))
-        cells.append(nbformat.v4.new_code_cell("_kinds.section = None"))
+            cells.append(nbformat.v4.new_code_cell("_kinds.item = None"))
+        else:
+            cells.append(cell)
     cells.append(nbformat.v4.new_code_cell("print(_json.dumps(_kinds.records))"))
     copy.cells = cells
     return copy

@@ -21,9 +21,9 @@ import pytest
 from babel.messages.pofile import read_po
 
 import samples
-from conftest import ASSIGNMENTS, ROOT, SHORT_TIMEOUTS, copy_course, grader_command, nbgrader, notebook_path
+from conftest import ASSIGNMENTS, KOREAN_SUFFIX, ROOT, copy_course, korean_student, nbgrader, notebook_path
 from grader.gradebook import cell_grades
-from notebooks import errors, execute
+from notebooks import errors, in_korean
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import translations  # noqa: E402 (the maintainers' script, imported from scripts/)
@@ -108,18 +108,6 @@ def test_the_committed_korean_source_is_what_the_translations_build(assignment):
         "ko/source/ is out of date: run `make release`"
 
 
-def in_korean(notebook, assignment):
-    """An English notebook as the Korean edition's: its markdown cells those of ko/source/."""
-    korean = nbformat.read(notebook_path(ROOT / "ko" / "source", assignment), as_version=4)
-    by_id = {cell.id: cell for cell in korean.cells}
-    converted = nbformat.from_dict(notebook)
-    converted.metadata["course"] = dict(korean.metadata["course"])
-    for cell in converted.cells:
-        if cell.cell_type == "markdown":
-            cell.source = by_id[cell.id].source
-    return converted
-
-
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_the_committed_korean_release_is_the_english_release_in_korean(assignment):
     """nbgrader changes only code cells, so ko/release/ is release/ with ko/source/'s markdown."""
@@ -201,49 +189,27 @@ def test_korean_plot_text_renders_with_a_font_that_has_hangul():
 # -- slow: real kernels and real grading -------------------------------------------------------
 
 @pytest.mark.slow
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_the_korean_source_runs_and_passes_every_test(kernel, assignment):
-    from test_notebooks import scores
-    executed = execute(notebook_path(ROOT / "ko" / "source", assignment))
-    assert not errors(executed), [out.evalue for _, out in errors(executed)]
-    failed = {cell: score for cell, score in scores(executed).items() if score[0] < score[1]}
-    assert scores(executed) and not failed, f"tests that do not pass on the solutions: {failed}"
-
-
-@pytest.fixture(scope="session")
-def korean_class(bubblewrap, kernel, course, tmp_path_factory):
-    """The sample class (tests/samples/good) handed in as Korean notebooks and graded with
-    `python -m grader grade`, full feedback included; returns the course folder."""
-    root = copy_course(course, tmp_path_factory.mktemp("korean") / "course", SHORT_TIMEOUTS)
-    for submitted in sorted((ROOT / "tests" / "samples" / "good").glob("*/*/*.ipynb")):
-        student, assignment = submitted.parent.parent.name, submitted.parent.name
-        target = root / "submitted" / student / assignment / submitted.name
-        target.parent.mkdir(parents=True)
-        nbformat.write(in_korean(nbformat.read(submitted, as_version=4), assignment), target)
-    grader_command("grade", "--full-feedback", cwd=root)
-    return root
+def test_the_sample_class_scores_exactly_the_same_in_both_editions(graded_class):
+    """Each sample student's notebook is graded in the shared class twice: as handed in, and as
+    the Korean edition's (student ada-ko), by the same gradebook."""
+    grades = cell_grades(f"sqlite:///{graded_class / 'gradebook.db'}")
+    english = {(g.assignment, g.student, g.cell): g.score for g in grades if g.student in samples.SAMPLE_STUDENTS}
+    korean = {(g.assignment, g.student.removesuffix(KOREAN_SUFFIX), g.cell): g.score
+              for g in grades if g.student.endswith(KOREAN_SUFFIX)}
+    assert english and korean == english
 
 
 @pytest.mark.slow
-def test_the_sample_class_scores_exactly_the_same_in_both_editions(graded_class, korean_class):
-    students = set(samples.SAMPLE_STUDENTS)
-    english = {(g.assignment, g.student, g.cell): g.score
-               for g in cell_grades(f"sqlite:///{graded_class / 'gradebook.db'}") if g.student in students}
-    korean = {(g.assignment, g.student, g.cell): g.score
-              for g in cell_grades(f"sqlite:///{korean_class / 'gradebook.db'}")}
-    assert korean == english
-
-
-@pytest.mark.slow
-def test_a_korean_submission_gets_korean_check_messages_in_its_feedback(korean_class):
+def test_a_korean_submission_gets_korean_check_messages_in_its_feedback(graded_class):
     """fay hands in a classic mistake in every assignment: its check message is in Korean."""
+    student = korean_student("fay")
     for assignment in ASSIGNMENTS:
         mistake = samples.sample_students(assignment)["fay"]
-        autograded = nbformat.read(notebook_path(korean_class / "autograded" / "fay", assignment), as_version=4)
+        autograded = nbformat.read(notebook_path(graded_class / "autograded" / student, assignment), as_version=4)
         failures = [out.evalue for _, out in errors(autograded) if out.ename == "AssertionError"]
         assert failures, f"{assignment} ({mistake}): no check failed"
         assert all(HANGUL.search(message) for message in failures), (assignment, failures)
-        feedback = next((korean_class / "feedback" / "fay" / assignment).glob("*.html")).read_text()
+        feedback = next((graded_class / "feedback" / student / assignment).glob("*.html")).read_text()
         assert HANGUL.search(feedback) and failures[0].split("\n")[0][:40] in html.unescape(feedback)
 
 

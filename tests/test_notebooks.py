@@ -1,9 +1,11 @@
 """Every assignment: clean committed notebooks, valid nbgrader metadata, source passes its
 tests, release fails them only for want of answers, and release/ is what nbgrader generates.
 
-Each notebook runs once, in a plain kernel as a learner's, and is scored the way nbgrader
-scores it (``nbgrader.utils.determine_grade``, what `nbgrader validate` uses)."""
+Each notebook runs in a plain kernel as a learner's: the source once (its argument kinds recorded
+in the same run), the release once, the Korean source once with every Hint 3 typed in; each is
+scored the way nbgrader scores it (``nbgrader.utils.determine_grade``, what `nbgrader validate` uses)."""
 
+import functools
 import json
 import re
 
@@ -59,10 +61,20 @@ def scores(notebook):
     return {grade_id(c): determine_grade(c) for c in notebook.cells if is_grade(c)}
 
 
+@functools.cache
+def source_run(assignment):
+    """The source notebook, run once as a learner runs it, with the argument-kind recorder.
+
+    ``with_kind_recorder`` keeps every cell of the notebook as it is and only adds cells that
+    record, so this one run is both the learner's run and the recording."""
+    path = notebook_path(ROOT / "source", assignment)
+    return execute_copy(with_kind_recorder(nbformat.read(path, as_version=4)), path)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_source_runs_without_any_error_and_passes_every_test(kernel, assignment):
-    notebook = execute(notebook_path(ROOT / "source", assignment))
+    notebook = source_run(assignment)
     assert not errors(notebook), [out.evalue for _, out in errors(notebook)]
     failed = {cell: score for cell, score in scores(notebook).items() if score[0] < score[1]}
     assert scores(notebook) and not failed, f"tests that do not pass on the solutions: {failed}"
@@ -103,9 +115,7 @@ def test_release_matches_a_fresh_generate_assignment(course, assignment):
 def test_hidden_tests_use_only_argument_kinds_a_visible_check_shows(kernel, assignment):
     """A hidden test that passes a list, an int or a 0-d array where no visible check of the same
     item does would cost a learner points their self-checks never warned about."""
-    path = notebook_path(ROOT / "source", assignment)
-    executed = execute_copy(with_kind_recorder(nbformat.read(path, as_version=4)), path)
-    kinds = recorded_kinds(executed)
+    kinds = recorded_kinds(source_run(assignment))
     shown = {(item, function, place, kind) for item, part, function, place, kind in kinds if part == "visible"}
     unannounced = sorted({f"{item}: {function} argument {place} as {kind}"
                           for item, part, function, place, kind in kinds
@@ -129,16 +139,20 @@ def test_every_answer_has_three_hints_the_idea_a_skeleton_and_the_code(assignmen
 
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_the_full_code_of_every_hint_3_earns_full_marks(kernel, assignment):
-    """A learner who types in every last-resort hint passes every visible and hidden test."""
-    path = notebook_path(ROOT / "source", assignment)
-    source = nbformat.read(path, as_version=4)
-    answers = last_resort_answers(source)
+def test_the_korean_source_with_every_hint_3_typed_in_runs_and_earns_full_marks(kernel, assignment):
+    """A learner who types in every last-resort hint passes every visible and hidden test; and the
+    Korean edition runs without an error (its check messages, labels and plots in Korean). One run
+    shows both: the Korean source with the Hint 3 code filled in (the Korean hints hold the same
+    code blocks: test_korean.py::test_translations_keep_formulas_code_and_numbers)."""
+    english = nbformat.read(notebook_path(ROOT / "source", assignment), as_version=4)
+    path = notebook_path(ROOT / "ko" / "source", assignment)
+    korean = nbformat.read(path, as_version=4)
+    answers = last_resort_answers(english)
     assert answers, "no Hint 3 found"
-    executed = execute_copy(fill_in(source, answers), path)
+    executed = execute_copy(fill_in(korean, answers), path)
+    assert not errors(executed), [out.evalue for _, out in errors(executed)]
     failed = {cell: score for cell, score in scores(executed).items() if score[0] < score[1]}
-    assert not failed, f"items whose Hint 3 does not earn full marks: {failed}: " + \
-        "; ".join(out.evalue[:300] for _, out in errors(executed))
+    assert scores(executed) and not failed, f"items whose Hint 3 does not earn full marks: {failed}"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

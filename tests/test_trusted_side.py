@@ -217,10 +217,16 @@ def test_names_used_are_those_read_before_assigned():
 
 
 def run_trusted_process(requests, cwd, memory=3 * 1024 ** 3):
-    done = subprocess.run([sys.executable, "-m", "grader.trusted", str(memory)], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, input="".join(json.dumps(r) + "\n" for r in requests))
+    """Run the trusted process in a folder of its own inside ``cwd``; it removes that folder when
+    its input ends (the grader is gone), whatever the requests did."""
+    folder = cwd / "trusted"
+    folder.mkdir()
+    done = subprocess.run([sys.executable, "-m", "grader.trusted", str(memory), str(folder)], cwd=folder,
+                          capture_output=True, text=True, timeout=120,
+                          input="".join(json.dumps(r) + "\n" for r in requests))
     replies = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["op"] for r in replies] == ["done"] * len(requests), done.stderr
+    assert not folder.exists(), "the trusted process left its folder behind"
     return replies
 
 
