@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from nbgrader.api import Gradebook
@@ -62,9 +63,12 @@ def grade(course, assignments, full_feedback=False, workers=()):
     create = "--no-create" if roster else "--create"
     autograded = subprocess.run([sys.executable, "-m", "grader.parallel", *assignments, create,
                                  "--course", str(course), *workers], cwd=course)
-    for assignment in assignments:
-        nbgrader("generate_feedback", assignment, "--force", course=course,
-                 NBGRADER_FULL_FEEDBACK="1" if full_feedback else "0")
+    # one nbgrader process per assignment, as many at once as there are cores: they only read
+    # the gradebook, and each writes feedback/*/<its assignment>/
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(lambda assignment: nbgrader(
+            "generate_feedback", assignment, "--force", course=course,
+            NBGRADER_FULL_FEEDBACK="1" if full_feedback else "0"), assignments))
     nbgrader("export", "--to", "grades.csv", course=course)
     for line in summary(scan_course(course, assignments)):
         print(line)

@@ -158,10 +158,13 @@ SCRIPT_IN_OUTPUT = ("from IPython.display import HTML, Javascript, display\n"
 
 
 class Listener:
-    """A TCP server on the host's loopback that records whoever connects (nobody should)."""
+    """A TCP server on the host's loopback that records whoever connects (nobody should).
+
+    Two gradings of the bad samples may run at once (on two pytest workers): each listens on the
+    port (SO_REUSEPORT), so a connection from either reaches one of them and fails its test."""
 
     def __init__(self, port):
-        self.server = socket.create_server(("127.0.0.1", port))
+        self.server = socket.create_server(("127.0.0.1", port), reuse_port=True)
         self.server.settimeout(0.5)
         self.connections, self.running = [], True
         self.thread = threading.Thread(target=self._serve, daemon=True)

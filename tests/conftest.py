@@ -34,10 +34,9 @@ c.RobustExecute.interrupt_grace = 3
 
 # `make test` runs the tests on two pytest-xdist workers (--dist loadgroup), and each worker has
 # its own session and module fixtures. The tests that share an expensive one run on one worker, so
-# it is made once: the graded class (and the sandbox's grading of the bad samples, so that the two
-# never listen on the bad samples' port at the same time), the JupyterLab of the browser tests,
-# and test_parallel's two gradings.
-ONE_WORKER_PER_FIXTURE = {"graded_class": "sample_class", "graded": "sample_class", "lab": "browser",
+# it is made once: the graded class, the sandbox's grading of the bad samples, the JupyterLab of
+# the browser tests, and test_parallel's two gradings.
+ONE_WORKER_PER_FIXTURE = {"graded_class": "sample_class", "graded": "bad_samples", "lab": "browser",
                           "serial": "parallel", "local": "parallel"}
 
 
@@ -50,7 +49,7 @@ def pytest_itemcollected(item):   # marked as collected: xdist reads the marks a
 
 def pytest_configure(config):
     """pytest 9.2 broke xdist's --dist loadgroup (pytest-dev/pytest-xdist#1386): tests are no longer
-    grouped, so the graded class would be graded on both workers, each listening on one port."""
+    grouped, so the graded class would be graded once on each worker."""
     if config.getoption("dist", "no") == "loadgroup" and Version(pytest.__version__) >= Version("9.2"):
         raise pytest.UsageError(f"pytest {pytest.__version__} does not group tests for `--dist loadgroup`: "
                                 "install the versions of requirements.txt (`make setup`)")
