@@ -44,7 +44,7 @@ def train_perceptron(X, Y, w, b, eta=0.05, max_epochs=100):
 ''',
     "NAND_EPOCHS": '''
 # a list, computed with train_perceptron from the stepper's start
-NAND_EPOCHS = [len(train_perceptron(TRUTH_INPUTS, [1, 1, 1, 0], [0.55, 0.55], -0.65, eta)[2]) for eta in (0.05, 0.5)]
+NAND_EPOCHS = [len(train_perceptron(TRUTH_INPUTS, [1, 1, 1, 0], [0.55, 0.55], -0.65, eta)[2]) for eta in (0.04, 0.5)]
 ''',
 }
 
@@ -130,12 +130,12 @@ def train_perceptron(X, Y, w, b, eta=0.05, max_epochs=100):
     "nand_epochs_without_the_clean_epoch": ("NAND_EPOCHS", ["NAND_EPOCHS"], '''
 # counts only the epochs with mistakes, not the last, mistake-free one
 NAND_EPOCHS = tuple(len(train_perceptron(TRUTH_INPUTS, [1, 1, 1, 0], [0.55, 0.55], -0.65, eta)[2]) - 1
-                    for eta in (0.05, 0.5))
+                    for eta in (0.04, 0.5))
 '''),
     "nand_epochs_from_zero_weights": ("NAND_EPOCHS", ["NAND_EPOCHS"], '''
 # trains from w = (0, 0), b = 0 instead of the stepper's start
 NAND_EPOCHS = tuple(len(train_perceptron(TRUTH_INPUTS, [1, 1, 1, 0], [0.0, 0.0], 0.0, eta)[2])
-                    for eta in (0.05, 0.5))
+                    for eta in (0.04, 0.5))
 '''),
 }
 
